@@ -1,0 +1,22 @@
+# The two commands of the README:
+#   make demo   set up, then check the bundled sample photos (the main job)
+#   make test   set up, then run every test
+.PHONY: setup demo serve test eval bench
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	.venv/bin/certcheck check samples/photos/genuine-skill-level.jpg samples/photos/knockoff-serial.jpg
+
+serve: setup
+	.venv/bin/certcheck serve --host 127.0.0.1 --port 8000
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+eval: setup
+	.venv/bin/python -m bench.evaluate --count 60 --seed 2026
+
+bench: setup
+	.venv/bin/python -m bench.benchmark --count 12 --seed 11

@@ -1,0 +1,241 @@
+"""The orchestrator: one certificate photo in, one :class:`~certcheck.types.Report` out.
+
+:meth:`Checker.check_bytes` reads top to bottom:
+decode → normalise → OCR → detectors → fields → template and rules → verdict
+→ annotation. Each stage is timed and any unexpected failure is re-raised as a
+:class:`~certcheck.errors.CertcheckError` naming the stage, never swallowed
+into an empty result.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from certcheck.errors import CertcheckError, FileTooLarge, ImageNotFound
+from certcheck.settings import Settings
+from certcheck.types import (
+    CertificateFields,
+    Detection,
+    Evidence,
+    EvidenceCode,
+    NormalizedImage,
+    OcrLine,
+    OcrResult,
+    Report,
+    TemplateMatch,
+)
+from ocr.engine import OcrEngine
+from ocr.fields import extract_fields, find_label, find_title
+from rules.catalogue import RuleData, default_rule_data
+from rules.kinds import classify_title
+from rules.quality import check_image_quality
+from rules.serial import check_serial
+from rules.template_rules import check_template_match
+from rules.verdict import build_verdict
+from templates_registry.loader import Registry, load_registry
+from templates_registry.matching import TemplateCandidate, rank_templates
+from vision.annotate import AnnotationItem, annotate
+from vision.decode import decode_image
+from vision.detectors.quality import ImageQualityDetector
+from vision.normalize import normalize
+
+__all__ = ["Checker", "turn_half"]
+
+log = logging.getLogger("certcheck.pipeline")
+
+#: Share of text the angle classifier must call upside down before the page is
+#: turned by 180°; a majority vote over at least MIN_LINES_FOR_FLIP lines.
+UPSIDE_DOWN_MAJORITY = 0.6
+MIN_LINES_FOR_FLIP = 3
+
+
+@contextmanager
+def _stage(name: str, timings: dict[str, float]) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    except CertcheckError:
+        raise
+    except Exception as exc:
+        log.exception("stage %s failed", name)
+        raise CertcheckError(message_en=f"internal error in stage '{name}': {type(exc).__name__}") from exc
+    finally:
+        timings[name] = timings.get(name, 0.0) + (time.perf_counter() - start) * 1000.0
+
+
+def turn_half(image: NormalizedImage, ocr: OcrResult) -> tuple[NormalizedImage, OcrResult]:
+    """Turn the work-space page by 180° and move the OCR lines with it.
+
+    The angle classifier already read each upside-down line the right way up,
+    so only geometry changes: a work-space point (x, y) of the turned page was
+    (W - x, H - y) before, which is composed into ``to_upload``.
+    """
+    w, h = image.width, image.height
+    back = np.array([[-1.0, 0.0, w], [0.0, -1.0, h], [0.0, 0.0, 1.0]])
+    turned = replace(
+        image,
+        pixels=np.ascontiguousarray(image.pixels[::-1, ::-1]),
+        to_upload=image.to_upload @ back,
+        rotation=(image.rotation + 180) % 360,
+    )
+
+    def move(line: OcrLine) -> OcrLine:
+        p0, p1, p2, p3 = ((w - x, h - y) for x, y in line.quad)
+        return replace(line, quad=(p2, p3, p0, p1))
+
+    return turned, replace(ocr, lines=tuple(move(line) for line in ocr.lines))
+
+
+class Checker:
+    """Checks certificate images against the rules and the registries in force.
+
+    Build one per process with :meth:`from_settings`; it holds the OCR models
+    and the registries and is safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        *,
+        engine: OcrEngine | None = None,
+        rule_data: RuleData | None = None,
+    ) -> None:
+        self.settings = settings
+        self._registry = registry
+        self.engine = engine or OcrEngine(threads=settings.ocr_threads)
+        self.rule_data = rule_data or default_rule_data()
+        self.quality_detector = ImageQualityDetector()
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, *, templates: Sequence[Path] = (), issuers: Sequence[Path] = ()
+    ) -> Checker:
+        """Load the registries in their layers (built-in < data dir < env < arguments)."""
+        registry = load_registry(
+            settings.data_dir,
+            env_templates=settings.templates,
+            env_issuers=settings.issuers,
+            templates=templates,
+            issuers=issuers,
+        )
+        return cls(settings, registry)
+
+    @property
+    def registry(self) -> Registry:
+        return self._registry
+
+    @property
+    def ready(self) -> bool:
+        return self.engine.loaded
+
+    def warm_up(self) -> None:
+        """Load the OCR models now rather than on the first check."""
+        self.engine.load()
+
+    def check_path(self, path: Path, *, template_id: str | None = None, annotate: bool = False) -> Report:
+        """Check an image file; its size is checked before it is read."""
+        if not path.is_file():
+            raise ImageNotFound(f"找不到文件：{path.name}", f"file not found: {path}")
+        if path.stat().st_size > self.settings.max_upload_bytes:
+            raise FileTooLarge()
+        return self.check_bytes(path.read_bytes(), path.name, template_id=template_id, annotate=annotate)
+
+    def check_bytes(
+        self, data: bytes, source_name: str, *, template_id: str | None = None, annotate: bool = False
+    ) -> Report:
+        """Check one uploaded image and return the full report."""
+        timings: dict[str, float] = {}
+        start = time.perf_counter()
+        settings = self.settings
+        # 1. decode: bytes -> upload-space pixels (type by magic bytes, caps before decoding)
+        with _stage("decode", timings):
+            decoded = decode_image(
+                data, source_name, max_pixels=settings.max_pixels,
+                max_bytes=settings.max_upload_bytes, max_pdf_pages=settings.max_pdf_pages,
+            )
+        # 2. normalise: find the sheet, straighten it, quarter turns -> work space
+        with _stage("normalize", timings):
+            normalized = normalize(decoded, long_side=settings.work_long_side)
+        # 3. OCR in work space; an upside-down page is turned without a second pass
+        with _stage("ocr", timings):
+            read = self.engine.read(normalized.pixels)
+            ocr = read.result
+            if read.upside_down_share >= UPSIDE_DOWN_MAJORITY and len(ocr.lines) >= MIN_LINES_FOR_FLIP:
+                normalized, ocr = turn_half(normalized, ocr)
+        # 4. detectors on the work-space image
+        with _stage("detectors", timings):
+            detections = tuple(self.quality_detector(normalized, decoded))
+        # 5-6. fields, template comparison and rules
+        with _stage("rules", timings):
+            fields, template, evidence = self._judge(ocr, normalized, detections, template_id)
+            verdict = build_verdict(evidence, fields, template, self.rule_data)
+        # 7. annotation, on the uploaded pixels
+        png = None
+        if annotate:
+            with _stage("annotate", timings):
+                png = _annotate(decoded.pixels, normalized, verdict.evidence)
+        timings["total"] = (time.perf_counter() - start) * 1000.0
+        return Report(
+            file=source_name, certificate=fields, template=template, verdict=verdict, ocr=ocr,
+            normalized=normalized, detections=detections, annotated_png=png, timings_ms=timings,
+        )
+
+    def _judge(
+        self,
+        ocr: OcrResult,
+        normalized: NormalizedImage,
+        detections: Sequence[Detection],
+        template_id: str | None,
+    ) -> tuple[CertificateFields, TemplateMatch | None, list[Evidence]]:
+        data = self.rule_data
+        title = find_title(ocr, normalized.height)
+        kind = classify_title(title.value if title else None, data.kinds)
+        candidates = rank_templates(
+            self._registry, kind, title.value if title else None, ocr, template_id=template_id
+        )
+        labels = _labels_for(candidates[0] if candidates else None, data)
+        found = extract_fields(ocr, labels)
+        fields = CertificateFields(kind=kind, title=title, **{k: found.get(k) for k in _REPORT_KEYS})
+        quality = check_image_quality(detections, ocr, fields, data)
+        if quality:
+            # Nothing else can be judged on a photo that could not be read.
+            return fields, None, list(quality)
+        matched, evidence = check_template_match(fields, candidates, data)
+        template = None
+        if matched is not None:
+            spec = matched.template.spec
+            template = TemplateMatch(template_id=spec.id, name=spec.name, match_score=matched.score)
+            serial_field = spec.field("serial_number")
+            serial_labels = serial_field.all_labels if serial_field else (spec.serial.label,) if spec.serial else ()
+            serial_label = find_label(ocr, serial_labels)
+            evidence += check_serial(fields, spec, serial_label, data)
+        return fields, template, evidence
+
+
+_REPORT_KEYS = ("holder_name", "id_number", "serial_number", "occupation", "level", "issuer", "issue_date")
+
+
+def _labels_for(candidate: TemplateCandidate | None, data: RuleData) -> dict[str, tuple[str, ...]]:
+    """The best candidate template's own labels first, generic labels for the rest."""
+    labels = {key: tuple(names) for key, names in data.field_labels.items()}
+    if candidate is not None:
+        for spec in candidate.template.spec.fields:
+            labels[spec.key] = tuple(dict.fromkeys((*spec.all_labels, *labels.get(spec.key, ()))))
+    return labels
+
+
+def _annotate(pixels: np.ndarray, normalized: NormalizedImage, evidence: Sequence[Evidence]) -> bytes:
+    items = [
+        AnnotationItem(bbox=normalized.bbox_to_upload(e.quad), label=e.code.value, severity=e.severity.value)
+        for e in evidence
+        if e.quad is not None and e.code != EvidenceCode.IMAGE_QUALITY
+    ]
+    return annotate(pixels, items)

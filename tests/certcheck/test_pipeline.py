@@ -1,0 +1,31 @@
+"""Orchestrator pieces that need no model: the 180° turn keeps boxes traceable."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from certcheck.pipeline import turn_half
+from certcheck.types import NormalizedImage, OcrResult
+from tests.helpers import line
+
+
+def test_turn_half_maps_lines_back_to_the_same_upload_pixels() -> None:
+    # work space = upload space scaled by 2 (a plain resize)
+    to_upload = np.diag([2.0, 2.0, 1.0])
+    image = NormalizedImage(pixels=np.zeros((100, 200, 3), np.uint8), to_upload=to_upload, upload_size=(400, 200))
+    upside_down = line("abc", 20, 10, w=60, h=20)
+    turned, ocr = turn_half(image, OcrResult(lines=(upside_down,)))
+    (moved,) = ocr.lines
+    assert turned.rotation == 180
+    # The same physical text maps to the same upload-space box before and after.
+    assert turned.bbox_to_upload(moved.quad) == image.bbox_to_upload(upside_down.quad)
+    # And the moved quad starts at its new top-left corner.
+    assert moved.quad[0] == (200 - 80, 100 - 30)
+
+
+def test_turn_half_turns_pixels() -> None:
+    pixels = np.zeros((10, 20, 3), np.uint8)
+    pixels[0, 0] = 255
+    image = NormalizedImage(pixels=pixels, to_upload=np.eye(3), upload_size=(20, 10))
+    turned, _ = turn_half(image, OcrResult(lines=()))
+    assert turned.pixels[9, 19, 0] == 255

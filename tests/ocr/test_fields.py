@@ -1,0 +1,118 @@
+"""Field extraction on hand-built OCR lines: every layout the extractor claims to handle."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.fields import extract_fields, find_label, find_title
+from tests.helpers import line, page
+
+LABELS = {
+    "holder_name": ("姓名", "Name"),
+    "id_number": ("证件号码", "ID No."),
+    "serial_number": ("证书编号", "Certificate No."),
+    "occupation": ("职业名称",),
+    "level": ("职业技能等级",),
+    "issuer": ("评价机构名称", "评价机构"),
+    "issue_date": ("发证日期",),
+}
+
+
+def _values(result: dict) -> dict[str, str]:
+    return {k: v.value for k, v in result.items()}
+
+
+def test_fields_value_in_same_box_with_fullwidth_colon() -> None:
+    ocr = page(line("姓名：张三", 100, 300), line("证书编号：S000044030001244000123", 100, 360))
+    assert _values(extract_fields(ocr, LABELS)) == {
+        "holder_name": "张三", "serial_number": "S000044030001244000123"}
+
+
+def test_fields_value_right_of_label_in_separate_box() -> None:
+    ocr = page(line("姓名", 100, 300), line("李四", 400, 302), line("职业名称", 100, 360), line("电工", 400, 358))
+    assert _values(extract_fields(ocr, LABELS)) == {"holder_name": "李四", "occupation": "电工"}
+
+
+def test_fields_value_below_label() -> None:
+    ocr = page(line("评价机构名称", 100, 300), line("深圳市鹏城职业技能评价有限公司", 100, 345))
+    assert _values(extract_fields(ocr, LABELS)) == {"issuer": "深圳市鹏城职业技能评价有限公司"}
+
+
+def test_fields_label_split_across_boxes() -> None:
+    ocr = page(line("姓", 100, 300), line("名", 190, 301), line("王五", 400, 300))
+    assert _values(extract_fields(ocr, LABELS)) == {"holder_name": "王五"}
+
+
+def test_fields_bilingual_label_with_alias() -> None:
+    ocr = page(line("姓名/Name：赵六", 100, 300), line("Certificate No.: Y000044030002195000001", 100, 360))
+    assert _values(extract_fields(ocr, LABELS)) == {
+        "holder_name": "赵六", "serial_number": "Y000044030002195000001"}
+
+
+def test_fields_two_labels_in_one_row() -> None:
+    ocr = page(line("姓名：张三", 100, 300), line("职业名称：焊工", 600, 300))
+    assert _values(extract_fields(ocr, LABELS)) == {"holder_name": "张三", "occupation": "焊工"}
+
+
+def test_fields_title_is_not_read_as_level_label() -> None:
+    ocr = page(line("职业技能等级证书", 300, 80, h=80), line("职业技能等级：四级/中级工", 100, 400))
+    assert _values(extract_fields(ocr, LABELS)) == {"level": "四级/中级工"}
+
+
+def test_fields_date_normalised_to_iso() -> None:
+    ocr = page(line("发证日期：二〇二四年五月十日", 100, 300))
+    assert _values(extract_fields(ocr, LABELS)) == {"issue_date": "2024-05-10"}
+
+
+def test_fields_unknown_fields_are_absent_not_guessed() -> None:
+    ocr = page(line("荣誉证书", 300, 80, h=80), line("在2024年技能竞赛中荣获一等奖", 100, 300))
+    assert extract_fields(ocr, LABELS) == {}
+
+
+@pytest.mark.parametrize("raw", ["1101 0519 4912 3100 2X", "11010519491231002X"])
+def test_fields_id_number_tolerates_spaces(raw: str) -> None:
+    ocr = page(line(f"证件号码：{raw}", 100, 300))
+    assert extract_fields(ocr, LABELS)["id_number"].value == "11010519491231002X"
+
+
+def test_fields_value_quad_points_at_value_box() -> None:
+    ocr = page(line("姓名", 100, 300), line("李四", 400, 300))
+    assert extract_fields(ocr, LABELS)["holder_name"].quad[0] == (400, 300)
+
+
+def test_title_is_tallest_row_near_the_top() -> None:
+    ocr = page(line("职业技能", 300, 60, h=90), line("等级证书", 700, 62, h=90), line("姓名：张三", 100, 400))
+    title = find_title(ocr, page_height=1100)
+    assert title is not None and title.value == "职业技能等级证书"
+
+
+def test_find_label_reports_where_a_label_is_printed() -> None:
+    ocr = page(line("证书编号", 100, 300), line("姓名：张三", 100, 360))
+    found = find_label(ocr, ["证书编号"])
+    assert found is not None and found.quad[0] == (100, 300)
+    assert find_label(ocr, ["发证日期"]) is None
+
+
+def test_fields_two_column_labels_with_values_below() -> None:
+    ocr = page(
+        line("姓名：", 100, 300), line("证件类型：", 700, 300),
+        line("崔鹏", 100, 345), line("居民身份证", 700, 345),
+        line("证件号码：", 100, 420), line("职业名称：", 700, 420),
+        line("45010319901010361X", 100, 465, w=330), line("养老护理员", 700, 465),
+    )
+    labels = {**LABELS, "id_type": ("证件类型",)}
+    assert _values(extract_fields(ocr, labels)) == {
+        "holder_name": "崔鹏", "id_type": "居民身份证", "id_number": "45010319901010361X", "occupation": "养老护理员"}
+
+
+def test_fields_body_sentence_starting_with_label_word_is_not_a_field() -> None:
+    ocr = page(line("持证人经评价，达到本职业相应等级技能要求，特发此证。", 100, 300))
+    assert extract_fields(ocr, {"holder_name": ("姓名", "持证人")}) == {}
+
+
+def test_fields_far_text_in_the_same_row_is_another_column() -> None:
+    ocr = page(
+        line("发证日期：", 100, 300), line("机构查询网址：http://pjjg.osta.org.cn", 900, 305),
+        line("2025年05月30日", 100, 340, w=220),
+    )
+    assert _values(extract_fields(ocr, LABELS)) == {"issue_date": "2025-05-30"}
