@@ -33,6 +33,7 @@ from certcheck.types import (
 )
 from ocr.engine import OcrEngine
 from ocr.fields import extract_fields, find_label, find_title
+from ocr.signature import read_signature_block
 from rules.catalogue import RuleData, default_rule_data
 from rules.kinds import classify_title
 from rules.quality import check_image_quality
@@ -203,6 +204,10 @@ class Checker:
         )
         labels = _labels_for(candidates[0] if candidates else None, data)
         found = extract_fields(ocr, labels)
+        unlabelled = read_signature_block(
+            ocr, normalized.height, salutations=data.salutations, organisation_suffixes=data.organisation_suffixes
+        )
+        found = {**unlabelled, **found}
         fields = CertificateFields(kind=kind, title=title, **{k: found.get(k) for k in _REPORT_KEYS})
         quality = check_image_quality(detections, ocr, fields, data)
         if quality:

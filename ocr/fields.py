@@ -36,7 +36,9 @@ LabelSet = Mapping[str, Sequence[str]]
 _COLONS = ":："
 _SEPARATORS = " /|·-_、"
 _ID_RUN = re.compile(r"[0-9Xx*]{15,18}")
-_SERIAL_TOKEN = re.compile(r"[A-Za-z0-9]{6,}")
+# A serial may carry inner separators as printed ("NX2023-3692"); the rules
+# strip them before comparing with a registered pattern.
+_SERIAL_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){4,}")
 _LEVEL_WORDS = re.compile(r"[一二三四五12345]级|技师|初级|中级|高级|[一二三]等|级别|工$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+import opencc
 
 __all__ = [
     "compact",
+    "to_simplified",
     "fix_digit_confusions",
     "normalize_serial",
     "to_halfwidth",
@@ -34,13 +38,37 @@ def to_halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+_T2S = opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _simplified_char(char: str) -> str:
+    converted: str = _T2S.convert(char)
+    return converted if len(converted) == 1 else char
+
+
+def to_simplified(text: str) -> str:
+    """Fold traditional characters to simplified, one character for one.
+
+    Mainland certificates print simplified characters, but OCR reads some
+    typefaces (楷体 in particular) as their traditional forms (職業 for 职业).
+    The fold is per character so offsets into the text stay valid.
+
+    >>> to_simplified("結業證書")
+    '结业证书'
+    """
+    return "".join(_simplified_char(c) if ord(c) > 0x2E7F else c for c in text)
+
+
 def compact(text: str) -> str:
-    """Half-width form with every whitespace removed, for label comparisons.
+    """Half-width, simplified form with every whitespace removed, for comparisons.
 
     >>> compact(" 姓  名： ")
     '姓名:'
+    >>> compact("職業 資格")
+    '职业资格'
     """
-    return _SPACES.sub("", to_halfwidth(text))
+    return to_simplified(_SPACES.sub("", to_halfwidth(text)))
 
 
 def fix_digit_confusions(text: str) -> str:

@@ -71,6 +71,8 @@ class _KindsFile(_Strict):
 
 class _LabelsFile(_Strict):
     labels: dict[str, tuple[str, ...]]
+    salutations: tuple[str, ...] = ()
+    organisation_suffixes: tuple[str, ...] = ()
 
 
 class Advice(_Strict):
@@ -88,6 +90,8 @@ class RuleData(_Strict):
     codes: dict[EvidenceCode, CodeInfo]
     kinds: tuple[KindRule, ...]
     field_labels: dict[str, tuple[str, ...]]
+    salutations: tuple[str, ...]
+    organisation_suffixes: tuple[str, ...]
     advice: Advice
 
     def code(self, code: EvidenceCode) -> CodeInfo:
@@ -113,10 +117,13 @@ def _load(path: Path, model: type[M]) -> M:
 def load_rule_data(data_dir: Path = DATA_DIR) -> RuleData:
     """Read and validate every rule data file in ``data_dir``."""
     codes = _load(data_dir / "evidence_codes.yaml", _CodesFile)
+    labels = _load(data_dir / "field_labels.yaml", _LabelsFile)
     return RuleData(
         codes={c.code: c for c in codes.codes},
         kinds=_load(data_dir / "certificate_kinds.yaml", _KindsFile).kinds,
-        field_labels=_load(data_dir / "field_labels.yaml", _LabelsFile).labels,
+        field_labels=labels.labels,
+        salutations=labels.salutations,
+        organisation_suffixes=labels.organisation_suffixes,
         advice=_load(data_dir / "advice.yaml", Advice),
     )
 

@@ -136,3 +136,18 @@ def _wait_until_ready(live: LiveServer, server: subprocess.Popen[bytes]) -> None
                 pass
             time.sleep(0.2)
     pytest.fail(f"the server was not ready within {SERVER_READY_TIMEOUT_S:.0f} s:\n{live.log_text()[-3000:]}")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/*.json from the current verdicts instead of comparing with them",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Whether golden verdict files are to be rewritten (only ever on explicit request)."""
+    return bool(request.config.getoption("--update-golden"))

@@ -36,6 +36,7 @@ which would tell the user to compress it).
 from __future__ import annotations
 
 import io
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,8 @@ from certcheck.errors import EmptyUpload, FileTooLarge, TooManyPixels, Unreadabl
 from certcheck.types import DecodedImage
 
 __all__ = ["PDF_LONG_SIDE", "SUPPORTED_MEDIA_TYPES", "decode_image", "sniff_media_type"]
+
+log = logging.getLogger("certcheck.vision")
 
 #: Long side, in pixels, a PDF page is rendered at (before the ``max_pixels`` cap).
 PDF_LONG_SIDE = 2400
@@ -322,8 +325,9 @@ def _flatten_on_white(image: Image.Image) -> Image.Image:
 def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
     """CMYK -> RGB through the embedded ICC profile when there is one.
 
-    Without a profile Pillow's formula (``R = (255 - C) * (255 - K) / 255``) is
-    used; Adobe's inverted CMYK JPEGs are already un-inverted by Pillow.
+    Without a usable profile Pillow's formula (``R = (255 - C) * (255 - K) / 255``)
+    is used, as image viewers do; Adobe's inverted CMYK JPEGs are already
+    un-inverted by Pillow.
     """
     icc = image.info.get("icc_profile")
     if not icc:
@@ -332,7 +336,9 @@ def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
         converted = ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
     except ImageCms.PyCMSError as exc:
-        raise _unreadable(f"invalid CMYK colour profile: {exc}") from exc
+        # A broken or mismatched profile: viewers ignore it and so do we, visibly.
+        log.warning("ignoring unusable CMYK colour profile: %s", exc)
+        return image.convert("RGB")
     assert converted is not None
     return converted
 
@@ -389,11 +395,11 @@ def _pdf_scale(width_pt: float, height_pt: float, max_pixels: int) -> float:
     >>> round(_pdf_scale(595.0, 842.0, 50_000_000), 3)  # A4 portrait
     2.85
     >>> round(_pdf_scale(595.0, 842.0, 1_000_000), 3)  # capped by the pixel budget
-    1.152
+    1.399
     """
     if not (width_pt > 0 and height_pt > 0):
         raise _unreadable(f"PDF page size {width_pt}x{height_pt} pt")
     scale = PDF_LONG_SIDE / max(width_pt, height_pt)
     budget = (max_pixels / (width_pt * height_pt)) ** 0.5
     # 0.99: rounding up each side by one pixel must not cross the budget.
-    return min(scale, budget * 0.99)
+    return float(min(scale, budget * 0.99))
