@@ -18,6 +18,7 @@ from fastapi import FastAPI
 
 from app.api.deps import Services
 from app.api.routes import check, health, issuers, page, templates
+from app.api.routes.docs import install_docs
 from app.errors import install_error_handlers
 from app.logs import configure_logging
 from app.middleware import RequestIdMiddleware
@@ -50,9 +51,12 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
         version="1",
         description=_DESCRIPTION,
         lifespan=functools.partial(_lifespan, settings=settings, checker=checker),
+        docs_url=None,
+        redoc_url=None,
     )
     for module in (check, templates, issuers, health, page):
         app.include_router(module.router)
+    install_docs(app)
     install_error_handlers(app)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from certcheck.errors import CertcheckError, FileTooLarge, ImageNotFound
+from certcheck.privacy import mask_id_numbers
 from certcheck.settings import Settings
 from certcheck.types import (
     CertificateFields,
@@ -182,7 +183,7 @@ class Checker:
         png = None
         if annotate:
             with _stage("annotate", timings):
-                png = _annotate(decoded.pixels, normalized, verdict.evidence)
+                png = _annotate(decoded.pixels, normalized, verdict.evidence, ocr)
         timings["total"] = (time.perf_counter() - start) * 1000.0
         return Report(
             file=source_name, certificate=fields, template=template, verdict=verdict, ocr=ocr,
@@ -237,10 +238,12 @@ def _labels_for(candidate: TemplateCandidate | None, data: RuleData) -> dict[str
     return labels
 
 
-def _annotate(pixels: np.ndarray, normalized: NormalizedImage, evidence: Sequence[Evidence]) -> bytes:
+def _annotate(pixels: np.ndarray, normalized: NormalizedImage, evidence: Sequence[Evidence], ocr: OcrResult) -> bytes:
     items = [
         AnnotationItem(bbox=normalized.bbox_to_upload(e.quad), label=e.code.value, severity=e.severity.value)
         for e in evidence
         if e.quad is not None and e.code != EvidenceCode.IMAGE_QUALITY
     ]
-    return annotate(pixels, items)
+    # Printed ID numbers are unreadable in the annotated image, as in the JSON.
+    redact = [normalized.bbox_to_upload(line.quad) for line in ocr.lines if mask_id_numbers(line.text) != line.text]
+    return annotate(pixels, items, redact)

@@ -13,3 +13,12 @@ def line(text: str, x: float, y: float, *, w: float | None = None, h: float = 30
 
 def page(*lines: OcrLine) -> OcrResult:
     return OcrResult(lines=tuple(lines))
+
+
+def generator_available() -> bool:
+    """Whether the samples generator and its CJK fonts can render here."""
+    try:
+        from samples.generator.fonts import fonts_available
+    except ImportError:
+        return False
+    return bool(fonts_available())

@@ -7,6 +7,11 @@ of megabytes); boxes are scaled with the image. Line width and label size
 follow the image's size so that a label stays legible on a phone screen when
 the whole image is shown: labels are ~1/45 of the long side, at least 14 px.
 
+Personal data: regions passed as ``redact`` (where an ID number is printed)
+are pixelated beyond reading before anything is drawn, because the annotated
+image travels inside the report (CONTRACT.md section 3 masks ID numbers
+everywhere in it).
+
 Labels are drawn with OpenCV's Hershey font, which has ASCII glyphs only: they
 are meant for evidence codes (``ADDED_TEXT``), and anything else is refused
 rather than drawn as question marks.
@@ -74,7 +79,7 @@ class AnnotationItem:
         return Severity(self.severity)
 
 
-def annotate(upload_pixels: np.ndarray, items: Sequence[AnnotationItem]) -> bytes:
+def annotate(upload_pixels: np.ndarray, items: Sequence[AnnotationItem], redact: Sequence[BBox] = ()) -> bytes:
     """Draw each item's box and tag on a copy of the upload and encode it as PNG.
 
     Higher severities are drawn last, so they stay on top where boxes overlap.
@@ -83,6 +88,7 @@ def annotate(upload_pixels: np.ndarray, items: Sequence[AnnotationItem]) -> byte
         upload_pixels: ``H x W x 3`` uint8 BGR (or ``H x W`` gray) upload-space pixels.
         items: the boxes to draw, in upload space; boxes reaching outside the
             image are clipped to it.
+        redact: upload-space boxes to pixelate first (printed ID numbers).
 
     Returns:
         PNG bytes, at most :data:`MAX_LONG_SIDE` pixels on the long side.
@@ -93,6 +99,8 @@ def annotate(upload_pixels: np.ndarray, items: Sequence[AnnotationItem]) -> byte
     canvas, scale = _canvas(upload_pixels)
     height, width = canvas.shape[:2]
     style = _Style.for_size(max(width, height))
+    for bbox in redact:
+        _pixelate(canvas, _scaled_box(bbox, scale, width, height))
     for item in sorted(items, key=lambda it: it.level.rank):
         box = _scaled_box(item.bbox, scale, width, height)
         _draw_item(canvas, box, item.label, item.level, style)
@@ -130,6 +138,24 @@ def _scaled_box(bbox: BBox, scale: float, width: int, height: int) -> tuple[int,
     right = int(np.clip(np.ceil(x1) - 1, left, width - 1))
     bottom = int(np.clip(np.ceil(y1) - 1, top, height - 1))
     return left, top, right, bottom
+
+
+#: Pixelation cell for redacted regions, as a share of the region's height:
+#: 1/2 leaves no stroke of a character legible.
+_REDACT_CELL_SHARE = 0.5
+
+
+def _pixelate(canvas: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    left, top, right, bottom = box
+    region = canvas[top : bottom + 1, left : right + 1]
+    if region.size == 0:
+        return
+    cell = max(4, round((bottom - top + 1) * _REDACT_CELL_SHARE))
+    small = cv2.resize(region, (max(1, region.shape[1] // cell), max(1, region.shape[0] // cell)),
+                       interpolation=cv2.INTER_AREA)
+    canvas[top : bottom + 1, left : right + 1] = cv2.resize(
+        small, (region.shape[1], region.shape[0]), interpolation=cv2.INTER_NEAREST
+    )
 
 
 @dataclass(frozen=True)

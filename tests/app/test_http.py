@@ -215,6 +215,14 @@ async def test_openapi_documents_the_check_form_and_report(stub_client: httpx.As
     assert (await stub_client.get("/docs")).status_code == 200
 
 
+async def test_docs_page_loads_nothing_from_outside(stub_client: httpx.AsyncClient) -> None:
+    page = (await stub_client.get("/docs")).text
+    assert "cdn" not in page.lower() and "https://" not in page
+    for asset in ("/docs-assets/swagger-ui-bundle.js", "/docs-assets/swagger-ui.css"):
+        assert asset in page
+        assert (await stub_client.get(asset)).status_code == 200
+
+
 async def test_page_is_a_self_contained_upload_form(stub_client: httpx.AsyncClient) -> None:
     response = await stub_client.get("/")
     assert response.status_code == 200

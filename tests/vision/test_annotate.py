@@ -105,3 +105,14 @@ def test_annotation_item_validation() -> None:
 def test_annotate_rejects_bad_pixels(pixels: np.ndarray) -> None:
     with pytest.raises(ValueError):
         annotate(pixels, [])
+
+
+def test_annotate_redacts_given_regions() -> None:
+    image = np.full((200, 400, 3), 255, np.uint8)
+    cv2.putText(image, "110105194912310021", (10, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+    png = annotate(image, [], redact=[(0, 70, 400, 115)])
+    out = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+    region = out[70:115].astype(int)
+    # Pixelated: no sharp black strokes remain, cells are flat blocks.
+    assert region.min() > 60
+    assert np.array_equal(out[:60], image[:60])

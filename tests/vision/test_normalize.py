@@ -10,13 +10,13 @@ positions.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import pytest
 
+from tests.helpers import generator_available
 from certcheck.types import DecodedImage, NormalizedImage
 from vision.normalize import (
     find_sheet,
@@ -270,27 +270,7 @@ def test_text_line_axis_and_default_score() -> None:
     assert layout_upright_score(sheet) > layout_upright_score(rotate_quarter(sheet, 90))
 
 
-def test_normalize_is_fast_without_scorer_calls() -> None:
-    photo = photograph(seed=4, size=(2000, 1500))
-    decoded = _decoded(photo.pixels)
-    normalize(decoded, orientation=lambda image: 0.0)  # warm-up (OpenCV allocations, imports)
-    started = time.perf_counter()
-    result = normalize(decoded, orientation=lambda image: 0.0)
-    elapsed = time.perf_counter() - started
-    assert result.sheet_found
-    # ~40 ms on one idle core; the bound only catches accidental full-resolution work.
-    assert elapsed < 0.5
-
-
-def _generator_available() -> bool:
-    try:
-        from samples.generator.fonts import fonts_available
-    except ImportError:
-        return False
-    return bool(fonts_available())
-
-
-@pytest.mark.skipif(not _generator_available(), reason="samples generator or its CJK fonts unavailable")
+@pytest.mark.skipif(not generator_available(), reason="samples generator or its CJK fonts unavailable")
 @pytest.mark.parametrize(
     ("design", "conditions", "seed"),
     [

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.helpers import generator_available
 from certcheck.types import DecodedImage, Detection, NormalizedImage
 from vision.detectors import DETECTORS, ImageQualityDetector, build_detector
 from vision.detectors.quality import ADVICE, measure_quality
@@ -151,15 +152,7 @@ def test_registry_unknown_name_lists_valid_ones() -> None:
         build_detector("image_quality.v1", no_such_option=1)
 
 
-def _generator_available() -> bool:
-    try:
-        from samples.generator.fonts import fonts_available
-    except ImportError:
-        return False
-    return bool(fonts_available())
-
-
-@pytest.mark.skipif(not _generator_available(), reason="samples generator or its CJK fonts unavailable")
+@pytest.mark.skipif(not generator_available(), reason="samples generator or its CJK fonts unavailable")
 @pytest.mark.parametrize(
     ("design", "conditions", "seed", "expected"),
     [
