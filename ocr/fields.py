@@ -41,11 +41,17 @@ _ID_RUN = re.compile(r"[0-9Xx*]{15,18}")
 _SERIAL_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){4,}")
 _LEVEL_WORDS = re.compile(r"[一二三四五12345]级|技师|初级|中级|高级|[一二三]等|级别|工$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# An English label as OCR reads it: letters, spaces, dots, slashes, maybe a
+# bracketed code like "(01)"; never a run of three digits (a value).
+_TRANSLATION = re.compile(r"(?=.*[A-Za-z])(?!.*\d{3})[A-Za-z0-9 .'/()\-]+")
 
 #: A value printed right after its label with no colon ("姓名张三") is at most
 #: this long and has no sentence punctuation; longer runs are body text.
 MAX_GLUED_VALUE_CHARS = 24
 _SENTENCE_MARKS = "，。；！？,;!?"
+
+#: Fewest digits a printed serial number has.
+MIN_SERIAL_DIGITS = 3
 
 #: How far right of its label (in label heights) a value may start.
 MAX_RIGHT_GAP_HEIGHTS = 8.0
@@ -93,8 +99,12 @@ def _read_id_number(value: str) -> str | None:
 
 
 def _read_serial(value: str) -> str | None:
-    match = _SERIAL_TOKEN.search(value)
-    return match.group(0) if match else None
+    # Every certificate numbering scheme carries digits; a letters-only token is
+    # a misread label, not a serial.
+    for match in _SERIAL_TOKEN.finditer(value):
+        if sum(ch.isdigit() for ch in match.group(0)) >= MIN_SERIAL_DIGITS:
+            return match.group(0)
+    return None
 
 
 def _read_date(value: str) -> str | None:
@@ -145,8 +155,26 @@ def _match_at(row: Row, pos: int, ordered: list[tuple[str, str]]) -> _Occurrence
                 end, more_colon = _skip_separators(text, end + len(alias))
                 colon = colon or more_colon
                 break
+        if _HAN.search(label):
+            end, colon = _skip_translation(row, pos + len(label) - 1, end, colon)
         return _Occurrence(key=key, start=pos, end=end, colon=colon)
     return None
+
+
+def _skip_translation(row: Row, label_last: int, end: int, colon: bool) -> tuple[int, bool]:
+    """Skip the rest of the label's own box when it is the label's English translation.
+
+    Bilingual certificates print a small English label after the Chinese one
+    ("证书编号 Certificate No."), which OCR often garbles ("CertifcatrNo") so
+    that no alias matches it. Latin text that fills the rest of the label's box
+    and holds no digits run is that translation, never the value.
+    """
+    box_end = row.box_start(row.owner[label_last] + 1)
+    rest = row.text[end:box_end]
+    if rest and _TRANSLATION.fullmatch(rest):
+        end, more_colon = _skip_separators(row.text, box_end)
+        return end, colon or more_colon
+    return end, colon
 
 
 def _occurrences(row: Row, ordered: list[tuple[str, str]]) -> list[_Occurrence]:

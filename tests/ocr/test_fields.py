@@ -116,3 +116,29 @@ def test_fields_far_text_in_the_same_row_is_another_column() -> None:
         line("2025年05月30日", 100, 340, w=220),
     )
     assert _values(extract_fields(ocr, LABELS)) == {"issue_date": "2025-05-30"}
+
+
+@pytest.mark.parametrize(("label_box", "value_box"), [
+    ("证书编号CertifcatrNo", "S000051010006223585463"),
+    ("职业技能等级sLeve", "三级/高级工"),
+    ("证件类型(01)p", "居民身份证"),
+])
+def test_fields_garbled_english_translation_is_skipped(label_box: str, value_box: str) -> None:
+    labels = {**LABELS, "id_type": ("证件类型",)}
+    ocr = page(line(label_box, 100, 300), line(value_box, 420, 300))
+    assert list(_values(extract_fields(ocr, labels)).values()) == [value_box]
+
+
+def test_fields_translation_then_value_below() -> None:
+    ocr = page(line("姓名Same", 100, 300), line("郝蕾洁", 100, 345))
+    assert _values(extract_fields(ocr, LABELS)) == {"holder_name": "郝蕾洁"}
+
+
+def test_fields_serial_in_same_box_is_not_a_translation() -> None:
+    ocr = page(line("证书编号S000032050005243998126", 100, 300))
+    assert _values(extract_fields(ocr, LABELS)) == {"serial_number": "S000032050005243998126"}
+
+
+def test_fields_letters_only_token_is_not_a_serial() -> None:
+    ocr = page(line("证书编号：CertificateNo", 100, 300))
+    assert extract_fields(ocr, LABELS) == {}
