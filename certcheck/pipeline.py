@@ -29,6 +29,7 @@ from certcheck.types import (
     NormalizedImage,
     OcrLine,
     OcrResult,
+    Quad,
     Report,
     TemplateMatch,
 )
@@ -47,8 +48,9 @@ from vision.annotate import AnnotationItem, annotate
 from vision.decode import decode_image
 from vision.detectors.quality import ImageQualityDetector
 from vision.normalize import normalize
+from vision.seal_suppress import find_red_seals, suppress_red_seals
 
-__all__ = ["Checker", "turn_half"]
+__all__ = ["Checker", "half_turn_quad", "turn_half"]
 
 log = logging.getLogger("certcheck.pipeline")
 
@@ -88,11 +90,18 @@ def turn_half(image: NormalizedImage, ocr: OcrResult) -> tuple[NormalizedImage, 
         rotation=(image.rotation + 180) % 360,
     )
 
-    def move(line: OcrLine) -> OcrLine:
-        p0, p1, p2, p3 = ((w - x, h - y) for x, y in line.quad)
-        return replace(line, quad=(p2, p3, p0, p1))
+    lines = tuple(replace(line, quad=half_turn_quad(line.quad, w, h)) for line in ocr.lines)
+    return turned, replace(ocr, lines=lines)
 
-    return turned, replace(ocr, lines=tuple(move(line) for line in ocr.lines))
+
+def half_turn_quad(quad: Quad, width: int, height: int) -> Quad:
+    """A work-space quad after the page turned by 180°, still clockwise from its top-left.
+
+    >>> half_turn_quad(((1, 2), (5, 2), (5, 4), (1, 4)), 10, 10)
+    ((5, 6), (9, 6), (9, 8), (5, 8))
+    """
+    p0, p1, p2, p3 = ((width - x, height - y) for x, y in quad)
+    return (p2, p3, p0, p1)
 
 
 class Checker:
@@ -166,20 +175,26 @@ class Checker:
         # 2. normalise: find the sheet, straighten it, quarter turns -> work space
         with _stage("normalize", timings):
             normalized = normalize(decoded, long_side=settings.work_long_side)
-        # 3. OCR in work space; an upside-down page is turned without a second pass
+        # 3. red seals found and lifted, so the text stamped over stays readable
+        with _stage("seals", timings):
+            seals = find_red_seals(normalized.pixels)
+            ocr_pixels = suppress_red_seals(normalized.pixels, seals) if seals else normalized.pixels
+        # 4. OCR in work space; an upside-down page is turned without a second pass
         with _stage("ocr", timings):
-            read = self.engine.read(normalized.pixels)
+            read = self.engine.read(ocr_pixels)
             ocr = read.result
             if read.upside_down_share >= UPSIDE_DOWN_MAJORITY and len(ocr.lines) >= MIN_LINES_FOR_FLIP:
+                seals = [replace(s, quad=half_turn_quad(s.quad, normalized.width, normalized.height))
+                         if s.quad else s for s in seals]
                 normalized, ocr = turn_half(normalized, ocr)
-        # 4. detectors on the work-space image
+        # 5. detectors on the work-space image
         with _stage("detectors", timings):
-            detections = tuple(self.quality_detector(normalized, decoded))
-        # 5-6. fields, template comparison and rules
+            detections = (*seals, *self.quality_detector(normalized, decoded))
+        # 6-7. fields, template comparison and rules
         with _stage("rules", timings):
             fields, template, evidence = self._judge(ocr, normalized, detections, template_id)
             verdict = build_verdict(evidence, fields, template, self.rule_data)
-        # 7. annotation, on the uploaded pixels
+        # 8. annotation, on the uploaded pixels
         png = None
         if annotate:
             with _stage("annotate", timings):
