@@ -33,7 +33,8 @@ __all__ = ["LabelSet", "extract_fields", "find_label", "find_title"]
 #: ``key -> printed labels`` (first is the main label, the rest aliases).
 LabelSet = Mapping[str, Sequence[str]]
 
-_COLONS = ":："
+# OCR reads a colon as a semicolon often enough that both count after a label.
+_COLONS = ":：;；"
 _SEPARATORS = " /|·-_、"
 _ID_RUN = re.compile(r"[0-9Xx*]{15,18}")
 # A serial may carry inner separators as printed ("NX2023-3692"); the rules
@@ -43,7 +44,7 @@ _LEVEL_WORDS = re.compile(r"[一二三四五12345]级|技师|初级|中级|高�
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # An English label as OCR reads it: letters, spaces, dots, slashes, maybe a
 # bracketed code like "(01)"; never a run of three digits (a value).
-_TRANSLATION = re.compile(r"(?=.*[A-Za-z])(?!.*\d{3})[A-Za-z0-9 .'/()\-]+")
+_TRANSLATION = re.compile(r"(?=.*[A-Za-z])(?!.*\d{3})[A-Za-z0-9 .'/()\-]+[:：;；]?")
 
 #: A value printed right after its label with no colon ("姓名张三") is at most
 #: this long and has no sentence punctuation; longer runs are body text.

@@ -142,3 +142,12 @@ def test_fields_serial_in_same_box_is_not_a_translation() -> None:
 def test_fields_letters_only_token_is_not_a_serial() -> None:
     ocr = page(line("证书编号：CertificateNo", 100, 300))
     assert extract_fields(ocr, LABELS) == {}
+
+
+@pytest.mark.parametrize(("label_box", "value_box", "key"), [
+    ("证书编号CertificateNo.;", "S000044010002244057370", "serial_number"),
+    ("职业技能等级sillLevet:", "四级/中级工", "level"),
+])
+def test_fields_misread_colon_after_translation(label_box: str, value_box: str, key: str) -> None:
+    ocr = page(line(label_box, 100, 300), line(value_box, 420, 300))
+    assert _values(extract_fields(ocr, LABELS)) == {key: value_box}

@@ -66,3 +66,10 @@ def test_serial_unpublished_format_is_not_checked() -> None:
 
 def test_serial_matches_template_reports_normalised_value() -> None:
     assert serial_matches_template("S-0000 44030001244000123", PATTERN).normalized == "S000044030001244000123"
+
+
+def test_serial_unsure_read_is_medium() -> None:
+    fields = CertificateFields(
+        kind=CertificateKind.SKILL_LEVEL, serial_number=FieldValue("serial_number", "5000.200000447", BOX, 0.64))
+    (evidence,) = check_serial(fields, SPEC, None, default_rule_data())
+    assert evidence.severity == Severity.MEDIUM
