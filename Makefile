@@ -16,7 +16,7 @@ test: setup
 	.venv/bin/python -m pytest -q
 
 eval: setup
-	.venv/bin/python -m bench.evaluate --count 60 --seed 2026
+	.venv/bin/python -m bench.evaluate --count 120 --seed 2027
 
 bench: setup
 	.venv/bin/python -m bench.benchmark --count 12 --seed 11

@@ -184,8 +184,7 @@ class Checker:
             read = self.engine.read(ocr_pixels)
             ocr = read.result
             if read.upside_down_share >= UPSIDE_DOWN_MAJORITY and len(ocr.lines) >= MIN_LINES_FOR_FLIP:
-                seals = [replace(s, quad=half_turn_quad(s.quad, normalized.width, normalized.height))
-                         if s.quad else s for s in seals]
+                seals = [_turn_detection(s, normalized.width, normalized.height) for s in seals]
                 normalized, ocr = turn_half(normalized, ocr)
         # 5. detectors on the work-space image
         with _stage("detectors", timings):
@@ -239,6 +238,16 @@ class Checker:
             serial_label = find_label(ocr, serial_labels)
             evidence += check_serial(fields, spec, serial_label, data)
         return fields, template, evidence
+
+
+def _turn_detection(detection: Detection, width: int, height: int) -> Detection:
+    """A work-space detection after the page turned by 180° (its quad and any ``center``)."""
+    extras = dict(detection.extras)
+    if "center" in extras:
+        cx, cy = extras["center"]
+        extras["center"] = (width - cx, height - cy)
+    quad = half_turn_quad(detection.quad, width, height) if detection.quad else None
+    return replace(detection, quad=quad, extras=extras)
 
 
 _REPORT_KEYS = ("holder_name", "id_number", "serial_number", "occupation", "level", "issuer", "issue_date")

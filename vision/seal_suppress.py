@@ -14,7 +14,7 @@ pixels (a seal ring stays 2-4 px wide there; the search costs a quarter):
 
 1. **Red mask**: HSV hue <= 10 or >= 160, saturation >= 45, value >= 80.
    Stamp ink on the samples has saturation 47-53 at its 1st percentile and
-   92-129 at its median; 45 instead of 60 finds 171 instead of 148 of 210
+   92-129 at its median; 45 instead of 60 finds 172 instead of 151 of 210
    degraded test stamps (below) with the same false alarms. Black print under
    the ink has value < 80 and drops out.
 2. **Closing** by 0.4 % of the short side (ink dropouts).
@@ -65,12 +65,12 @@ box-shaped ones x 4 faces x 3 sizes): only ``@`` passes (6 of 180).
 Degraded stamps drawn by the samples generator (``seal_alpha``) over text,
 6 per case at diameters of 8, 12, 18, 25 and 34 % of the short side: full
 ink, 60 % ink, an oval (0.65), a 2 px blur and two 15-degree gaps are all
-found from 12 % up; 40 % ink from 18 % up; four gaps 22 of 24 from 12 % up.
+found from 12 % up; 40 % ink from 18 % up; four gaps 23 of 24 from 12 % up.
 At 8 % (a 17 mm stamp on A4) only full ink is found reliably.
 
-Cost at 1600 px, 120 photos, on a 2-core machine shared with other jobs:
-find 10-11 ms, suppress 5-7 ms (medians); both together 15-20 ms median and
-31 ms at the 90th percentile under a load of 4.
+Cost at 1600 px, 120 photos, on a 2-core machine shared with other jobs
+(load 2.5-4): find 8-11 ms, suppress 6-7 ms (medians); both together 14 ms
+median, 20 ms at the 90th percentile in the quietest of five passes.
 
 Suppression (:func:`suppress_red_seals`): a stamp multiplies the paper by
 the ink colour, which darkens the red channel only a little. Inside each
@@ -88,8 +88,9 @@ ink to paper lightened that print by 8 levels (blurred print picks up chroma
 from the ink around it) and left a visible disc on tinted paper.
 
 OCR (RapidOCR, ``ocr/engine.py``) on the 120 photos, before and after
-suppression, and on the seal-free twins; a field counts when one OCR line
-equals the printed text (spaces and full/half-width punctuation folded):
+suppression, and on the seal-free twins; the issuer or date counts when one
+OCR line equals the printed text, a printed line when one OCR line contains
+it (spaces and full/half-width punctuation folded):
 
 =========================================  ========  ========  ========
                                            before    after     no seal

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from certcheck.pipeline import turn_half
-from certcheck.types import NormalizedImage, OcrResult
+from certcheck.pipeline import _turn_detection, turn_half
+from certcheck.types import Detection, NormalizedImage, OcrResult
 from tests.helpers import line
 
 
@@ -29,3 +29,10 @@ def test_turn_half_turns_pixels() -> None:
     image = NormalizedImage(pixels=pixels, to_upload=np.eye(3), upload_size=(20, 10))
     turned, _ = turn_half(image, OcrResult(lines=()))
     assert turned.pixels[9, 19, 0] == 255
+
+
+def test_turn_detection_moves_quad_and_center() -> None:
+    seal = Detection("red_seal.v1", "seal", ((10, 20), (50, 20), (50, 60), (10, 60)), 0.9, {"center": (30.0, 40.0)})
+    turned = _turn_detection(seal, 200, 100)
+    assert turned.quad == ((150, 40), (190, 40), (190, 80), (150, 80))
+    assert turned.extras["center"] == (170.0, 60.0)
