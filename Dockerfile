@@ -11,6 +11,8 @@ COPY ocr ./ocr
 COPY rules ./rules
 COPY templates_registry ./templates_registry
 COPY samples ./samples
+COPY models ./models
+COPY bench ./bench
 RUN python -m venv /opt/certcheck \
  && /opt/certcheck/bin/pip install --no-cache-dir .
 

@@ -24,6 +24,7 @@ import numpy as np
 
 from certcheck.errors import ModelError
 from certcheck.types import OcrLine, OcrResult, Quad
+from ocr.models import verify_models
 
 __all__ = ["OcrEngine", "OcrRead"]
 
@@ -67,14 +68,17 @@ class OcrEngine:
         self._lock = threading.Lock()
 
     def load(self) -> None:
-        """Build the RapidOCR engine and load all three models (idempotent).
+        """Check the model files against models/manifest.yaml, then build the
+        RapidOCR engine and load all three models (idempotent).
 
         Raises:
-            ModelError: RapidOCR or a model file could not be loaded.
+            ModelError: a model file differs from the manifest, or RapidOCR
+                could not load it.
         """
         with self._lock:
             if self._engine is not None:
                 return
+            verify_models()
             try:
                 from rapidocr import RapidOCR
 
