@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from certcheck.types import FieldValue, OcrLine, OcrResult
 from ocr.dates import parse_printed_date
-from ocr.layout import Row, group_rows, union_quad
+from ocr.layout import Row, rows_of, union_quad
 from ocr.text import compact, fix_digit_confusions
 
 __all__ = ["LabelSet", "extract_fields", "find_label", "find_title"]
@@ -224,7 +224,7 @@ def extract_fields(ocr: OcrResult, labels: LabelSet) -> dict[str, FieldValue]:
         of a key, top to bottom, wins.
     """
     ordered = _labels_by_length(labels)
-    rows = group_rows(ocr.lines)
+    rows = rows_of(ocr.lines)
     label_line_ids: set[int] = set()
     pending: list[tuple[_Occurrence, Row, int]] = []
     for row in rows:
@@ -301,7 +301,7 @@ def find_title(ocr: OcrResult, page_height: int) -> FieldValue | None:
     splits into several boxes are joined through their row. Rows must contain
     a Han character and at least three characters to count.
     """
-    rows = [r for r in group_rows(ocr.lines) if len(_HAN.findall(r.text)) >= 3]
+    rows = [r for r in rows_of(ocr.lines) if len(_HAN.findall(r.text)) >= 3]
     if not rows:
         return None
     top = [r for r in rows if min(line.bbox[1] for line in r.lines) < 0.45 * page_height] or rows
@@ -321,7 +321,7 @@ def find_label(ocr: OcrResult, labels: Sequence[str]) -> FieldValue | None:
     value could not be read.
     """
     wanted = [compact(label) for label in labels]
-    for row in group_rows(ocr.lines):
+    for row in rows_of(ocr.lines):
         for label in wanted:
             start = row.text.find(label)
             if start >= 0:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from certcheck.types import OcrLine, Quad
 from ocr.text import compact
 
-__all__ = ["Row", "group_rows", "union_quad"]
+__all__ = ["Row", "group_rows", "rows_of", "union_quad"]
 
 
 def union_quad(lines: Sequence[OcrLine]) -> Quad:
@@ -88,3 +89,13 @@ def _build_row(lines: list[OcrLine]) -> Row:
         text_parts.append(part)
         owner.extend([index] * len(part))
     return Row(lines=tuple(lines), text="".join(text_parts), owner=tuple(owner))
+
+
+@lru_cache(maxsize=8)
+def rows_of(lines: tuple[OcrLine, ...]) -> tuple[Row, ...]:
+    """:func:`group_rows` for one page's lines, computed once however many readers ask.
+
+    The field reader, the title finder, the template matcher (once per label)
+    and the signature reader all walk the same rows of the same page.
+    """
+    return tuple(group_rows(lines))

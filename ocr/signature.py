@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from certcheck.types import FieldValue, OcrResult
 from ocr.dates import parse_printed_date
-from ocr.layout import Row, group_rows, union_quad
+from ocr.layout import Row, rows_of, union_quad
 
 __all__ = ["read_signature_block"]
 
@@ -107,7 +107,7 @@ def read_signature_block(
     >>> {k: v.value for k, v in found.items()}
     {'holder_name': '梁丽梅', 'issue_date': '2024-11-04', 'issuer': '成都市职业技能竞赛组委会'}
     """
-    rows = group_rows(ocr.lines)
+    rows = rows_of(ocr.lines)
     found: dict[str, FieldValue] = {}
     holder = _salutation(rows, salutations)
     if holder is not None:
