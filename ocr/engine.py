@@ -56,9 +56,8 @@ class OcrEngine:
     Args:
         threads: ONNX Runtime intra-op threads per session; 0 lets ONNX Runtime
             use every core.
-        providers: informational; the CUDA provider is used when
-            ``onnxruntime-gpu`` is installed and ``use_cuda`` is passed.
-        use_cuda: run the models on ONNX Runtime's CUDA provider.
+        use_cuda: run the models on ONNX Runtime's CUDA provider (needs
+            ``onnxruntime-gpu`` installed instead of ``onnxruntime``).
     """
 
     def __init__(self, threads: int = 0, use_cuda: bool = False) -> None:
@@ -129,15 +128,6 @@ class OcrEngine:
                 raise ModelError(message_en=f"OCR failed: {exc}") from exc
         elapsed = (time.perf_counter() - start) * 1000.0
         return OcrRead(OcrResult(lines=tuple(lines), elapsed_ms=elapsed), upside_down)
-
-    def recognize_line(self, crop: np.ndarray) -> tuple[str, float]:
-        """Recognise one already-cropped text line (no detection), e.g. a seal's unwrapped text."""
-        self.load()
-        with self._lock:
-            rec = self._engine.recognize_txt([crop])
-        if not rec.txts:
-            return "", 0.0
-        return str(rec.txts[0]), float(rec.scores[0])
 
     def _run(self, image: np.ndarray) -> tuple[list[OcrLine], float]:
         from rapidocr.main import RapidOCRError
