@@ -34,14 +34,16 @@ from certcheck.types import (
     TemplateMatch,
 )
 from ocr.engine import OcrEngine
-from ocr.fields import extract_fields, find_label, find_title
+from ocr.fields import extract_fields, find_title
 from ocr.signature import read_signature_block
 from rules.catalogue import RuleData, default_rule_data
+from rules.context import RuleContext
 from rules.kinds import classify_title
 from rules.quality import check_image_quality
-from rules.serial import check_serial
+from rules.registry import CERTIFICATE_RULES
 from rules.template_rules import check_template_match
 from rules.verdict import build_verdict
+from templates_registry.issuers import find_issuer
 from templates_registry.loader import Registry, load_registry
 from templates_registry.matching import TemplateCandidate, rank_templates
 from vision.annotate import AnnotationItem, annotate
@@ -229,15 +231,26 @@ class Checker:
             # Nothing else can be judged on a photo that could not be read.
             return fields, None, list(quality)
         matched, evidence = check_template_match(fields, candidates, data)
+        issuer = find_issuer(self._registry, _issuer_names(fields, detections))
+        context = RuleContext(
+            ocr=ocr, page_size=(normalized.width, normalized.height), fields=fields,
+            candidates=tuple(candidates), matched=matched, issuer=issuer,
+            registry=self._registry, detections=tuple(detections), data=data,
+        )
+        for rule in CERTIFICATE_RULES:
+            evidence += rule(context)
         template = None
         if matched is not None:
             spec = matched.template.spec
             template = TemplateMatch(template_id=spec.id, name=spec.name, match_score=matched.score)
-            serial_field = spec.field("serial_number")
-            serial_labels = serial_field.all_labels if serial_field else (spec.serial.label,) if spec.serial else ()
-            serial_label = find_label(ocr, serial_labels)
-            evidence += check_serial(fields, spec, serial_label, data)
         return fields, template, evidence
+
+
+def _issuer_names(fields: CertificateFields, detections: Sequence[Detection]) -> list[tuple[str, str]]:
+    """The texts that may name the issuer: the printed issuer field, then each seal's text."""
+    names = [(fields.issuer.value, "printed")] if fields.issuer else []
+    names += [(d.extras["text"], "seal") for d in detections if d.kind == "seal" and d.extras.get("text")]
+    return names
 
 
 def _turn_detection(detection: Detection, width: int, height: int) -> Detection:

@@ -23,12 +23,15 @@ def make_evidence(
     quad: Quad | None = None,
     confidence: float = 1.0,
     severity: Severity | None = None,
+    basis: str | None = None,
 ) -> Evidence:
     """Evidence of ``code`` with its catalogue category, severity and basis.
 
     Args:
         severity: overrides the code's default for this finding only (for
             example a finding that may be an OCR misread is downgraded).
+        basis: overrides the code's clause when a rule entry names a more
+            precise one (a wording entry citing its own document and clause).
     """
     info = data.code(code)
     return Evidence(
@@ -37,7 +40,7 @@ def make_evidence(
         severity=severity or info.severity,
         message=message,
         message_en=message_en,
-        basis=info.basis,
+        basis=basis or info.basis,
         text=text,
         quad=quad,
         confidence=round(float(confidence), 3),

@@ -12,12 +12,20 @@ import re
 from dataclasses import dataclass
 
 from certcheck.types import CertificateFields, Evidence, EvidenceCode, FieldValue, Severity
+from ocr.fields import find_label
 from ocr.text import fix_digit_confusions, normalize_serial
 from rules.catalogue import RuleData
+from rules.context import RuleContext
 from rules.evidence import make_evidence
 from templates_registry.models import TemplateSpec
 
-__all__ = ["MIN_SURE_SERIAL_CONFIDENCE", "SerialCheck", "check_serial", "serial_matches_template"]
+__all__ = [
+    "MIN_SURE_SERIAL_CONFIDENCE",
+    "SerialCheck",
+    "check_serial",
+    "serial_format_rule",
+    "serial_matches_template",
+]
 
 #: Below this OCR confidence a serial that fails its pattern may be a misread
 #: rather than a wrong number: on the generated corpus, serials read right
@@ -56,6 +64,16 @@ def serial_matches_template(serial: str, pattern: str) -> SerialCheck:
     candidates = {head + fix_digit_confusions(normalized[len(head):]), fix_digit_confusions(normalized)}
     fixed = any(regex.fullmatch(c) for c in candidates)
     return SerialCheck(normalized, False, fixed)
+
+
+def serial_format_rule(ctx: RuleContext) -> list[Evidence]:
+    """``SERIAL_FORMAT`` against the matched template (nothing to compare without one)."""
+    if ctx.template is None:
+        return []
+    spec = ctx.template.spec
+    serial_field = spec.field("serial_number")
+    labels = serial_field.all_labels if serial_field else (spec.serial.label,) if spec.serial else ()
+    return check_serial(ctx.fields, spec, find_label(ctx.ocr, labels), ctx.data)
 
 
 def check_serial(
