@@ -48,7 +48,7 @@ from templates_registry.loader import Registry, load_registry
 from templates_registry.matching import TemplateCandidate, rank_templates
 from vision.annotate import AnnotationItem, annotate
 from vision.decode import decode_image
-from vision.detectors.quality import ImageQualityDetector
+from vision.detectors import build_all_detectors
 from vision.normalize import normalize
 from vision.seal_suppress import find_red_seals, suppress_red_seals
 
@@ -125,7 +125,7 @@ class Checker:
         self._registry = registry
         self.engine = engine or OcrEngine(threads=settings.ocr_threads)
         self.rule_data = rule_data or default_rule_data()
-        self.quality_detector = ImageQualityDetector()
+        self.detectors = build_all_detectors(engine=self.engine)
 
     @classmethod
     def from_settings(
@@ -190,7 +190,9 @@ class Checker:
                 normalized, ocr = turn_half(normalized, ocr)
         # 5. detectors on the work-space image
         with _stage("detectors", timings):
-            detections = (*seals, *self.quality_detector(normalized, decoded))
+            detections = tuple(seals)
+            for detector in self.detectors:
+                detections += tuple(detector(normalized, decoded))
         # 6-7. fields, template comparison and rules
         with _stage("rules", timings):
             fields, template, evidence = self._judge(ocr, normalized, detections, template_id)

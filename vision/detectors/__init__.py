@@ -4,7 +4,9 @@ Every detector is a class with a ``name`` (``<what>.v<N>``: a change of
 method gets a new version, so stored results stay interpretable), tunables as
 keyword constructor arguments with documented defaults, and
 ``__call__(image, decoded=None) -> list[Detection]``. They are listed here
-explicitly, never registered by import side effects.
+explicitly, never registered by import side effects. A detector that reads
+text sets the class attribute ``uses_ocr = True`` and takes the shared OCR
+engine as its ``engine`` keyword argument (models are loaded once per process).
 
 >>> sorted(DETECTORS)
 ['image_quality.v1']
@@ -16,12 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from certcheck.types import DecodedImage, Detection, NormalizedImage
 from vision.detectors.quality import ImageQualityDetector
 
-__all__ = ["DETECTORS", "Detector", "ImageQualityDetector", "build_detector"]
+if TYPE_CHECKING:
+    from ocr.engine import OcrEngine
+
+__all__ = ["DETECTORS", "Detector", "ImageQualityDetector", "build_all_detectors", "build_detector"]
 
 
 class Detector(Protocol):
@@ -62,3 +67,19 @@ def build_detector(name: str, **config: Any) -> Detector:
         valid = ", ".join(sorted(DETECTORS))
         raise ValueError(f"unknown detector {name!r}; registered detectors: {valid}") from None
     return cls(**config)
+
+
+def build_all_detectors(engine: OcrEngine | None = None) -> list[Detector]:
+    """One instance of every registered detector, in name order, as the pipeline runs them.
+
+    Args:
+        engine: the process's OCR engine, handed to detectors that read text.
+    """
+    detectors = []
+    for name in sorted(DETECTORS):
+        cls = DETECTORS[name]
+        needs_engine = getattr(cls, "uses_ocr", False)
+        if needs_engine and engine is None:
+            raise ValueError(f"detector {name} reads text and needs the OCR engine")
+        detectors.append(build_detector(name, engine=engine) if needs_engine else build_detector(name))
+    return detectors
