@@ -23,6 +23,7 @@ from pathlib import Path
 from PIL import Image
 
 from samples.generator.designs import skill_level
+from samples.generator.designs.official_references import render_official_references
 from samples.generator.render import render_layout
 
 __all__ = ["REFERENCE_PATH", "REFERENCE_SEED", "main", "render_reference"]
@@ -54,6 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REFERENCE_PATH, help=f"PNG to write (default {REFERENCE_PATH})")
     args = parser.parse_args(argv)
     sys.stdout.write(f"{render_reference(args.out)}\n")
+    for path in render_official_references():
+        sys.stdout.write(f"{path}\n")
     return 0
 
 

@@ -24,6 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from certcheck.errors import NotFound, RegistryError
+from templates_registry.layout import LearntLayout, load_layout
 from templates_registry.models import IssuerRecord, TemplateSpec
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "load_issuer_csv",
     "load_registry",
     "load_template_folder",
+    "parse_issuer_csv",
     "safe_load_yaml",
 ]
 
@@ -54,6 +56,8 @@ class Template:
     spec: TemplateSpec
     folder: Path
     layer: str
+    #: Learnt at registration (``layout.json``); ``None`` when never learnt (see templates_registry.layout).
+    layout: LearntLayout | None = None
 
     @property
     def reference_path(self) -> Path:
@@ -124,7 +128,7 @@ def load_template_folder(folder: Path, layer: str = "custom") -> Template:
         raise RegistryError(
             f"{spec_path}: 找不到参考图 {spec.reference_image}", f"{spec_path}: missing reference image {reference}"
         )
-    return Template(spec=spec, folder=folder, layer=layer)
+    return Template(spec=spec, folder=folder, layer=layer, layout=load_layout(folder))
 
 
 def _template_folders(path: Path) -> list[Path]:
@@ -133,7 +137,10 @@ def _template_folders(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise RegistryError(f"找不到模板目录 {path}", f"template folder not found: {path}")
-    return sorted(p for p in path.iterdir() if p.is_dir() and (p / TEMPLATE_FILE).is_file())
+    # Dot-folders are registrations in progress or being replaced (templates_registry.registration).
+    return sorted(
+        p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / TEMPLATE_FILE).is_file()
+    )
 
 
 def load_issuer_csv(path: Path) -> list[IssuerRecord]:
@@ -144,7 +151,16 @@ def load_issuer_csv(path: Path) -> list[IssuerRecord]:
     """
     if not path.is_file():
         raise RegistryError(f"找不到机构登记文件 {path}", f"issuer registry not found: {path}")
-    reader = csv.DictReader(io.StringIO(_read_text(path)))
+    return parse_issuer_csv(_read_text(path), str(path))
+
+
+def parse_issuer_csv(text: str, path: str) -> list[IssuerRecord]:
+    """Validate issuer registry CSV text; ``path`` names it in the messages (a file, or an upload).
+
+    Raises:
+        RegistryError: missing or unknown columns, bad rows (all listed by line).
+    """
+    reader = csv.DictReader(io.StringIO(text))
     columns = tuple(reader.fieldnames or ())
     missing = [c for c in ISSUER_REQUIRED_COLUMNS if c not in columns]
     unknown = [c for c in columns if c not in ISSUER_REQUIRED_COLUMNS + ISSUER_OPTIONAL_COLUMNS]

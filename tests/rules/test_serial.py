@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from certcheck.types import CertificateFields, CertificateKind, EvidenceCode, FieldValue, Severity
+from certcheck.types import CertificateFields, CertificateKind, EvidenceCode, FieldValue, IssuerKind, Severity
 from rules.catalogue import default_rule_data
-from rules.serial import check_serial, serial_matches_template
+from rules.serial import check_serial, check_serial_semantics, parse_qualification_serial, serial_matches_template
 from templates_registry.models import TemplateSpec
 
 PATTERN = r"^[SY]\d{4}\d{2}\d{6}\d{2}[1-5]\d{6}$"
@@ -73,3 +73,69 @@ def test_serial_unsure_read_is_medium() -> None:
         kind=CertificateKind.SKILL_LEVEL, serial_number=FieldValue("serial_number", "5000.200000447", BOX, 0.64))
     (evidence,) = check_serial(fields, SPEC, None, default_rule_data())
     assert evidence.severity == Severity.MEDIUM
+
+
+# --- numbering-rule semantics (cert-facts §1.4, §3.1) ---
+
+def _semantic_fields(serial: str, issued: str | None = "2024-05-10", level: str | None = "四级/中级工",
+                     kind: CertificateKind = CertificateKind.SKILL_LEVEL, conf: float = 0.99) -> CertificateFields:
+    return CertificateFields(
+        kind=kind,
+        serial_number=FieldValue("serial_number", serial, BOX, conf),
+        issue_date=FieldValue("issue_date", issued, BOX, 0.99) if issued else None,
+        level=FieldValue("level", level, BOX, 0.99) if level else None,
+    )
+
+
+def test_serial_semantics_consistent_certificate_is_clean() -> None:
+    fields = _semantic_fields("S000044030001244000123")
+    assert check_serial_semantics(fields, IssuerKind.EVALUATION_ORG, default_rule_data()) == []
+    assert check_serial_semantics(_semantic_fields("Y000123000001244000001"), IssuerKind.EMPLOYER,
+                                  default_rule_data()) == []
+
+
+@pytest.mark.parametrize(("serial", "issued", "level", "issuer", "words"), [
+    ("S000044030001224000123", "2024-05-10", "四级/中级工", IssuerKind.EVALUATION_ORG, "发证年份"),  # 22 vs 2024
+    ("S000044030001254000123", "2024-05-10", "四级/中级工", IssuerKind.EVALUATION_ORG, "发证年份"),  # from 2025
+    ("S000044030001242000123", "2024-05-10", "四级/中级工", IssuerKind.EVALUATION_ORG, "等级位"),    # 2 vs 四级
+    ("Y000044030001244000123", "2024-05-10", "四级/中级工", IssuerKind.EVALUATION_ORG, "首字母"),    # Y, but S org
+    ("S000044030001174000123", None, "四级/中级工", None, "2019"),                                 # before the rule
+])
+def test_serial_semantics_contradictions_are_high(serial: str, issued: str | None, level: str,
+                                                  issuer: IssuerKind | None, words: str) -> None:
+    (evidence,) = check_serial_semantics(_semantic_fields(serial, issued, level), issuer, default_rule_data())
+    assert evidence.code == EvidenceCode.SERIAL_FORMAT and evidence.severity == Severity.HIGH
+    assert words in evidence.message and "人社鉴发〔2019〕2号" in evidence.basis
+
+
+def test_serial_semantics_one_evidence_for_several_contradictions() -> None:
+    fields = _semantic_fields("Y000044030001222000123")
+    (evidence,) = check_serial_semantics(fields, IssuerKind.EVALUATION_ORG, default_rule_data())
+    assert "发证年份" in evidence.message and "等级位" in evidence.message and "首字母" in evidence.message
+
+
+def test_serial_semantics_previous_year_is_medium() -> None:
+    (evidence,) = check_serial_semantics(_semantic_fields("S000044030001234000123", "2024-01-08"), None,
+                                         default_rule_data())
+    assert evidence.severity == Severity.MEDIUM
+
+
+def test_serial_semantics_unsure_read_is_medium() -> None:
+    fields = _semantic_fields("S000044030001224000123", conf=0.6)
+    (evidence,) = check_serial_semantics(fields, None, default_rule_data())
+    assert evidence.severity == Severity.MEDIUM
+
+
+def test_serial_semantics_skip_bad_layout_and_private_kinds() -> None:
+    assert check_serial_semantics(_semantic_fields("S00004403000124400012"), None, default_rule_data()) == []
+    training = _semantic_fields("S000044030001224000123", kind=CertificateKind.TRAINING)
+    assert check_serial_semantics(training, None, default_rule_data()) == []
+
+
+def test_serial_semantics_old_qualification_number() -> None:
+    assert parse_qualification_serial("1210001002400123") is not None
+    ok = _semantic_fields("1210001002400123", "2012-06-30", "四级", CertificateKind.QUALIFICATION)
+    assert check_serial_semantics(ok, None, default_rule_data()) == []
+    wrong = _semantic_fields("1210001002300123", "2015-06-30", "四级", CertificateKind.QUALIFICATION)
+    (evidence,) = check_serial_semantics(wrong, None, default_rule_data())
+    assert "编码方案" in evidence.basis and "发证年份" in evidence.message and "等级位" in evidence.message

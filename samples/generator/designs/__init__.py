@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from certcheck.types import CertificateKind, EvidenceCode
 from samples.generator.content import CertificateContent
-from samples.generator.designs import private, skill_level, unjudgeable
+from samples.generator.designs import private, professional, qualification, skill_level, special_ability, unjudgeable
 from samples.generator.registry import Registry
 from samples.generator.render import SheetLayout
 
@@ -72,6 +72,43 @@ for _design in (
         "a city skills-contest award (荣誉证书/获奖证书), sealed by the organising committee",
         private.draft_award,
         private.layout_award,
+    ),
+    Design(
+        "skill_level_2021_china_employer",
+        CertificateKind.SKILL_LEVEL,
+        "职业技能等级证书 of a registered employer-evaluator named 中国…集团有限公司 (restricted word, lawfully)",
+        skill_level.draft_china_employer,
+        skill_level.layout,
+        mix_weight=2.5,
+    ),
+    Design(
+        "training_outfit",
+        CertificateKind.TRAINING,
+        "a training outfit's own free-design training certificate (labelled rows, photo), issuer in no registry",
+        private.draft_outfit,
+        private.layout_outfit,
+        mix_weight=3.0,
+    ),
+    Design(
+        "qualification_booklet",
+        CertificateKind.QUALIFICATION,
+        "the holder's page of the old 国家职业资格证书 (16-digit number, 鉴定中心 seal), issued by a province 2009-2019",
+        qualification.draft,
+        qualification.layout,
+    ),
+    Design(
+        "special_ability",
+        CertificateKind.SPECIAL_ABILITY,
+        "专项职业能力证书 of a registered 职业技能鉴定指导中心 (number format unpublished)",
+        special_ability.draft,
+        special_ability.layout,
+    ),
+    Design(
+        "professional_qualification",
+        CertificateKind.PROFESSIONAL_QUALIFICATION,
+        "专业技术人员职业资格证书 under the 人社部 专用章 (cert-facts §4), issued 2022-2025",
+        professional.draft,
+        professional.layout,
     ),
     Design(
         "blank_sheet",

@@ -1,9 +1,13 @@
-"""Legitimate non-official certificates: a company's internal training certificate and a contest award.
+"""Legitimate non-official certificates: a company's internal training certificate, a contest award and
+a training outfit's own training certificate.
 
 They claim no government-recognised kind, name no ministry and avoid the
 restricted words of 人社部发〔2017〕68号 and 人社部函〔2022〕25号 (中国, 国家, 全国,
 职业资格, 职业技能等级 ...), so a correct checker finds nothing wrong with them:
 they test that the checker does not flag ordinary private certificates.
+The training outfit's free design (labelled rows and a holder photo, the look
+knock-offs borrow from official certificates) is where the wording variants
+turn a lawful private certificate into a 山寨证书.
 """
 
 from __future__ import annotations
@@ -14,24 +18,41 @@ import random
 from certcheck.types import CertificateKind
 from samples.generator.catalogue import OCCUPATIONS
 from samples.generator.content import CertificateContent, PrintedField, SealSpec, format_cn_date
-from samples.generator.designs._common import Palette, addition_items, paragraph_items, pick_issue_date
+from samples.generator.designs._common import (
+    Palette,
+    RowStyle,
+    addition_items,
+    fit_value_size,
+    label_items,
+    label_width,
+    paragraph_items,
+    pick_issue_date,
+    pick_portrait,
+    value_item,
+)
 from samples.generator.fonts import FontRole, fit_font_size, text_width
-from samples.generator.issuers import COMPANIES, COMPETITION_ORGANISERS
+from samples.generator.issuers import COMPANIES, COMPETITION_ORGANISERS, TRAINING_OUTFITS
 from samples.generator.people import make_holder
-from samples.generator.render import INK, Frame, Guilloche, Item, Seal, SheetLayout, Text, Watermark
+from samples.generator.render import INK, Frame, Guilloche, Item, Portrait, Seal, SheetLayout, Text, Watermark
+
+RGB = tuple[int, int, int]
 
 __all__ = [
     "AWARD_SHEET_SIZE",
+    "OUTFIT_SHEET_SIZE",
     "TRAINING_SHEET_SIZE",
     "draft_award",
+    "draft_outfit",
     "draft_training",
     "layout_award",
+    "layout_outfit",
     "layout_training",
 ]
 
 #: A4 portrait for the training certificate, A4 landscape for the award (about 171 dpi).
 TRAINING_SHEET_SIZE = (1414, 2000)
 AWARD_SHEET_SIZE = (2000, 1414)
+OUTFIT_SHEET_SIZE = (2000, 1414)
 
 _TRAINING_TITLES = ("培训证书", "结业证书", "培训合格证书")
 _COURSES = (
@@ -42,6 +63,16 @@ _COURSES = (
     "信息安全意识",
     "质量管理体系内审员",
     "班组长管理能力提升",
+)
+_OUTFIT_TITLES = ("培训结业证书", "技能培训证书", "培训合格证书")
+_OUTFIT_COURSES = (
+    "电工实操技能培训",
+    "育婴员技能培训",
+    "茶艺技能提升培训",
+    "直播销售技能培训",
+    "中式烹调技能培训",
+    "养老护理技能培训",
+    "美容美发技能培训",
 )
 _AWARDS = ("一等奖", "二等奖", "三等奖", "优秀奖")
 _AWARD_TITLES = ("荣誉证书", "获奖证书")
@@ -101,6 +132,32 @@ def draft_award(rng: random.Random) -> CertificateContent:
     )
 
 
+def draft_outfit(rng: random.Random) -> CertificateContent:
+    """A training outfit's own training certificate (kind ``training``), free design, issuer in no registry."""
+    outfit = rng.choice(TRAINING_OUTFITS)
+    course = rng.choice(_OUTFIT_COURSES)
+    hours = rng.choice((32, 48, 64, 80, 120))
+    issue_date = pick_issue_date(rng)
+    holder = make_holder(rng, issue_date)
+    number = f"{rng.choice(('QH', 'ZY', 'JX', 'PX'))}{issue_date.year}-{rng.randrange(1, 100_000):05d}"
+    fields = (
+        PrintedField("holder_name", "姓名", "", holder.name),
+        PrintedField("id_number", "身份证号", "", holder.id_number),
+        PrintedField("course", "培训项目", "", course),
+        PrintedField("hours", "培训学时", "", f"{hours}学时"),
+        PrintedField("serial_number", "证书编号", "", number),
+        PrintedField("issuer", "", "", outfit),
+        PrintedField("issue_date", "", "", format_cn_date(issue_date), issue_date.isoformat()),
+    )
+    return CertificateContent(
+        kind=CertificateKind.TRAINING,
+        title=rng.choice(_OUTFIT_TITLES),
+        fields=fields,
+        body=f"该学员参加本机构组织的{course}，完成{hours}学时的学习，经考核合格，特发此证。",
+        seals=(SealSpec(outfit, rng.choice(("", "培训专用章"))),),
+    )
+
+
 def _salutation(name: str, xy: tuple[float, float], size: int) -> list[Item]:
     """``姓名 同志：`` with the name as its own text, so its box is the name alone."""
     role = FontRole.KAI
@@ -124,6 +181,38 @@ def _signature(content: CertificateContent, right: float, baseline: float, rng: 
             Seal(center, rng.randrange(130, 150), content.seals[0], rng.uniform(-20, 20), rng.randrange(1 << 30))
         )
     return items
+
+
+def _header_items(lines: tuple[str, ...], center_x: float, baseline: float, width: float, color: RGB) -> list[Item]:
+    """Header lines (a knock-off's "×××监制", "中华人民共和国") centred from ``baseline`` down, one each."""
+    items: list[Item] = []
+    for i, line in enumerate(lines):
+        size = fit_font_size(line, FontRole.SERIF, 38, width)
+        items.append(Text(line, (center_x, baseline + 52 * i), FontRole.SERIF, size, color, "ms"))
+    return items
+
+
+def _footer_items(lines: tuple[str, ...], center_x: float, baseline: float, width: float) -> list[Item]:
+    """Small lines centred at the bottom (a knock-off's notes), the last one on ``baseline``."""
+    items: list[Item] = []
+    for i, line in enumerate(lines):
+        size = fit_font_size(line, FontRole.SANS, 30, width)
+        items.append(Text(line, (center_x, baseline - 44 * (len(lines) - 1 - i)), FontRole.SANS, size, INK, "ms"))
+    return items
+
+
+def _further_seals(content: CertificateContent, center: tuple[float, float], rng: random.Random) -> list[Item]:
+    """Seals after the issuer's own one (a knock-off's ministry seal), pressed around ``center``."""
+    return [
+        Seal(
+            (center[0] + 60 * i + rng.uniform(-20, 20), center[1] + rng.uniform(-20, 20)),
+            rng.randrange(120, 140),
+            spec,
+            rng.uniform(-20, 20),
+            rng.randrange(1 << 30),
+        )
+        for i, spec in enumerate(content.seals[1:])
+    ]
 
 
 def _labelled_rows(content: CertificateContent, keys: tuple[str, ...], x: float, baseline: float) -> list[Item]:
@@ -157,6 +246,9 @@ def layout_training(content: CertificateContent, rng: random.Random) -> SheetLay
         Text(content.title or "", (w / 2, 340), FontRole.TITLE, title_size, palette.title, "ms", "title", 0.3),
         Text(content.subtitle, (w / 2, 440), FontRole.SERIF, 40, INK, "ms"),
         *addition_items(content.additions, w - 120, 560, palette.title),
+        *_header_items(content.header, w / 2, 500, w - 300, palette.title),
+        *_footer_items(content.footer, w / 2, 1880, w - 300),
+        *_further_seals(content, (330, 1720), rng),
     ]
     if content.watermark:
         items.insert(1, Watermark(content.watermark, palette.title))
@@ -183,6 +275,9 @@ def layout_award(content: CertificateContent, rng: random.Random) -> SheetLayout
         Frame(margin=78, fill=gold, width=4, gap=6, ornament=40),
         Text(content.title or "", (w / 2, 330), FontRole.TITLE, 150, red, "ms", "title", 0.5),
         *addition_items(content.additions, w - 140, 430, red),
+        *_header_items(content.header, w / 2, 470, w - 700, red),
+        *_footer_items(content.footer, w / 2, 1290, w - 900),
+        *_further_seals(content, (560, 1110), rng),
     ]
     if content.watermark:
         items.insert(1, Watermark(content.watermark, red))
@@ -196,3 +291,61 @@ def layout_award(content: CertificateContent, rng: random.Random) -> SheetLayout
     if number is not None:
         items.extend(_labelled_rows(content, ("serial_number",), 200, 1260))
     return SheetLayout(AWARD_SHEET_SIZE, (253, 249, 240), tuple(items), grain_seed=rng.randrange(1 << 30))
+
+
+#: Keys the outfit layout prints at the bottom (issuer and date under the seal), not in the labelled rows.
+_OUTFIT_BOTTOM_KEYS = ("issuer", "issue_date")
+
+
+def layout_outfit(content: CertificateContent, rng: random.Random) -> SheetLayout:
+    """A4 landscape: title, labelled rows beside a holder photo, body paragraph, issuer and seal bottom right.
+
+    Labelled rows print every field of the content but the issuer and the
+    date, so a variant that adds a row (an occupation, a level) is printed too.
+    """
+    w, h = OUTFIT_SHEET_SIZE
+    palette = rng.choice(
+        (
+            Palette(paper=(252, 251, 246), frame=(170, 130, 60), title=(150, 30, 30), pattern=(242, 232, 212)),
+            Palette(paper=(250, 251, 254), frame=(40, 80, 150), title=(30, 50, 120), pattern=(228, 234, 246)),
+            Palette(paper=(251, 252, 249), frame=(60, 120, 80), title=(40, 40, 44), pattern=(226, 238, 228)),
+        )
+    )
+    title = content.title or ""
+    title_size = fit_font_size(title, FontRole.TITLE, rng.randrange(100, 120), w - 500, 0.3)
+    items: list[Item] = [
+        Guilloche((w / 2, h / 2 + 40), 520, palette.pattern, petals=9),
+        Frame(margin=40, fill=palette.frame, width=10, gap=8, ornament=60),
+        Text(title, (w / 2, 230), FontRole.TITLE, title_size, palette.title, "ms", "title", 0.3),
+        *addition_items(content.additions, w - 140, 120, palette.title),
+    ]
+    if content.watermark:
+        items.insert(1, Watermark(content.watermark, palette.title))
+    top = 250.0
+    if content.subtitle:
+        items.append(Text(content.subtitle, (w / 2, 300), FontRole.SERIF, 38, INK, "ms"))
+        top = 300.0
+    items.extend(_header_items(content.header, w / 2, top + 55, w - 500, palette.title))
+    rows_top = top + 55 * len(content.header) + 90
+    photo_box = (180, round(rows_top), 380, round(rows_top) + 280)
+    id_number = content.field("id_number")
+    is_male = id_number is not None and len(id_number.value) == 18 and id_number.value[16] in "13579"
+    items.append(Portrait(photo_box, pick_portrait(rng, is_male)))
+    rows = [f for f in content.fields if f.key not in _OUTFIT_BOTTOM_KEYS]
+    style = RowStyle(FontRole.SERIF, 34, rng.choice((FontRole.SERIF, FontRole.MING)), 38, colon=True, bilingual=False)
+    label_column = max((label_width(f, style) for f in rows), default=0.0) + 0.5 * style.label_size
+    room = w - 460 - label_column - 200
+    value_size = fit_value_size([f.value for f in rows], style.value_role, style.value_size, room)
+    style = RowStyle(style.label_role, style.label_size, style.value_role, value_size, colon=True, bilingual=False)
+    pitch = min(78.0, 560.0 / max(1, len(rows)))
+    baseline = rows_top + 40
+    for field in rows:
+        items.extend(label_items(field, 460, baseline, style))
+        items.append(value_item(field, (460 + label_column, baseline), style))
+        baseline += pitch
+    paragraph, _ = paragraph_items(content.body, (180, baseline + 60), FontRole.SERIF, 38, w - 360)
+    items.extend(paragraph)
+    items.extend(_signature(content, w - 200, 1150, rng))
+    items.extend(_footer_items(content.footer, w / 2, 1320, w - 900))
+    items.extend(_further_seals(content, (620, 1180), rng))
+    return SheetLayout(OUTFIT_SHEET_SIZE, palette.paper, tuple(items), grain_seed=rng.randrange(1 << 30))

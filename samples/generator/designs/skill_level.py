@@ -32,7 +32,7 @@ from samples.generator.designs._common import (
     value_item,
 )
 from samples.generator.fonts import FontRole, fit_font_size, text_width
-from samples.generator.issuers import Issuer, active_skill_issuers
+from samples.generator.issuers import Issuer, active_skill_issuers, china_named_employers
 from samples.generator.people import make_holder
 from samples.generator.render import (
     Frame,
@@ -53,6 +53,7 @@ __all__ = [
     "SHEET_SIZE",
     "TITLE",
     "draft",
+    "draft_china_employer",
     "layout",
     "skill_level_serial",
 ]
@@ -104,7 +105,21 @@ def skill_level_serial(issuer: Issuer, issue_date: dt.date, level: SkillLevel, s
 
 def draft(rng: random.Random) -> CertificateContent:
     """A genuine certificate of a registered, active issuer, for an occupation within its scope."""
-    issuer = rng.choice(active_skill_issuers())
+    return _draft_for(rng.choice(active_skill_issuers()), rng)
+
+
+def draft_china_employer(rng: random.Random) -> CertificateContent:
+    """A genuine certificate of a registered employer-evaluator whose own name starts with 中国.
+
+    Such a name legitimately carries a restricted word (CONTRACT.md section 3:
+    the registered issuer's own name allows it), so these certificates are the
+    hard negatives of the wording rules; the plain :func:`draft` picks them for
+    only about a quarter of its certificates.
+    """
+    return _draft_for(rng.choice(china_named_employers()), rng)
+
+
+def _draft_for(issuer: Issuer, rng: random.Random) -> CertificateContent:
     occupation = OCCUPATIONS[rng.choice(issuer.occupations)]
     level = pick_level(rng)
     issue_date = pick_issue_date(rng, issuer.registered_on)
@@ -183,7 +198,7 @@ def _background(content: CertificateContent, style: _Style) -> list[Item]:
 
 
 def _heading(content: CertificateContent, style: _Style) -> tuple[list[Item], float]:
-    """Title, subtitle and added wording; returns the items and the heading's bottom."""
+    """Title, subtitle, header lines and added wording; returns the items and the heading's bottom."""
     title = content.title or ""
     size = fit_font_size(title, FontRole.TITLE, style.title_size, 1300, style.title_tracking)
     items: list[Item] = [
@@ -193,6 +208,11 @@ def _heading(content: CertificateContent, style: _Style) -> tuple[list[Item], fl
     if content.subtitle:
         items.append(Text(content.subtitle, (_W / 2, 262), FontRole.SERIF, 36, style.palette.title, "ms"))
         bottom = 272.0
+    for line in content.header:
+        # As large as the labels, a clear line below the title so OCR keeps them apart.
+        size = fit_font_size(line, FontRole.SERIF, 40, 1300)
+        items.append(Text(line, (_W / 2, bottom + 58), FontRole.SERIF, size, style.palette.title, "ms"))
+        bottom += 62.0
     items.extend(addition_items(content.additions, _RIGHT, 125, style.palette.title))
     return items, bottom
 
