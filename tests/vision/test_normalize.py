@@ -16,8 +16,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.helpers import generator_available
 from certcheck.types import DecodedImage, NormalizedImage
+from tests.helpers import generator_available
 from vision.normalize import (
     find_sheet,
     layout_upright_score,

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.helpers import generator_available
 from certcheck.types import DecodedImage, Detection, NormalizedImage
+from tests.helpers import generator_available
 from vision.detectors import DETECTORS, ImageQualityDetector, build_detector
 from vision.detectors.quality import ADVICE, measure_quality
 
@@ -140,7 +140,8 @@ def test_findings_carry_advice_and_measures() -> None:
 
 
 def test_registry_lists_versioned_names() -> None:
-    assert dict(DETECTORS) == {"image_quality.v1": ImageQualityDetector}
+    assert DETECTORS["image_quality.v1"] is ImageQualityDetector
+    assert all(name.rsplit(".", 1)[1].startswith("v") for name in DETECTORS)
     detector = build_detector("image_quality.v1", max_blur_permille=5.0)
     assert isinstance(detector, ImageQualityDetector) and detector.max_blur_permille == 5.0
 

@@ -9,7 +9,7 @@ text sets the class attribute ``uses_ocr = True`` and takes the shared OCR
 engine as its ``engine`` keyword argument (models are loaded once per process).
 
 >>> sorted(DETECTORS)
-['image_quality.v1']
+['emblem.v1', 'image_quality.v1', 'qr.v1', 'recapture.v1', 'tampering.v1', 'watermark.v1']
 >>> build_detector("image_quality.v1", min_long_side=800).min_long_side
 800
 """
@@ -21,12 +21,28 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from certcheck.types import DecodedImage, Detection, NormalizedImage
+from vision.detectors.emblem import EmblemDetector
+from vision.detectors.qr import QrCodeDetector
 from vision.detectors.quality import ImageQualityDetector
+from vision.detectors.recapture import RecaptureDetector
+from vision.detectors.tampering import TamperingDetector
+from vision.detectors.watermark import WatermarkDetector
 
 if TYPE_CHECKING:
     from ocr.engine import OcrEngine
 
-__all__ = ["DETECTORS", "Detector", "ImageQualityDetector", "build_all_detectors", "build_detector"]
+__all__ = [
+    "DETECTORS",
+    "Detector",
+    "EmblemDetector",
+    "ImageQualityDetector",
+    "QrCodeDetector",
+    "RecaptureDetector",
+    "TamperingDetector",
+    "WatermarkDetector",
+    "build_all_detectors",
+    "build_detector",
+]
 
 
 class Detector(Protocol):
@@ -42,7 +58,12 @@ class Detector(Protocol):
 #: Registered detector classes by versioned name (read-only).
 DETECTORS: Mapping[str, type[Detector]] = MappingProxyType(
     {
+        EmblemDetector.name: EmblemDetector,
         ImageQualityDetector.name: ImageQualityDetector,
+        QrCodeDetector.name: QrCodeDetector,
+        RecaptureDetector.name: RecaptureDetector,
+        TamperingDetector.name: TamperingDetector,
+        WatermarkDetector.name: WatermarkDetector,
     }
 )
 
