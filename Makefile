@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, then check the bundled sample photos (the main job)
 #   make test   set up, then run every test
-.PHONY: setup demo serve test eval bench
+.PHONY: setup demo serve test eval bench load eval-text batch-demo postgres
 
 setup:
 	@bash scripts/setup.sh
@@ -20,3 +20,15 @@ eval: setup
 
 bench: setup
 	.venv/bin/python -m bench.benchmark --count 12 --seed 11
+
+load: setup
+	.venv/bin/python -m bench.load --workers 1 2
+
+eval-text: setup
+	.venv/bin/python -m bench.evaluate_text
+
+batch-demo: setup
+	.venv/bin/certcheck batch samples/photos --out out/batch --annotate
+
+postgres:
+	@bash scripts/ci-postgres.sh

@@ -16,12 +16,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from app.api.auth import ApiKeyStore
 from app.api.deps import Services
-from app.api.routes import check, health, issuers, page, templates
+from app.api.routes import check, check_text, health, issuers, page, templates
 from app.api.routes.docs import install_docs
 from app.errors import install_error_handlers
 from app.logs import configure_logging
+from app.metrics import install_metrics
 from app.middleware import RequestIdMiddleware
+from app.ratelimit import RateLimitMiddleware
 from app.worker import ModelWarmUp, WorkPool
 from certcheck.pipeline import Checker
 from certcheck.settings import Settings, get_settings
@@ -54,10 +57,15 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
         docs_url=None,
         redoc_url=None,
     )
-    for module in (check, templates, issuers, health, page):
+    for module in (check, check_text, templates, issuers, health, page):
         app.include_router(module.router)
     install_docs(app)
     install_error_handlers(app)
+    # Outermost last: request id, then metrics (which count 429s too), then the rate limit.
+    app.state.api_keys = ApiKeyStore(settings)
+    app.add_middleware(RateLimitMiddleware, settings=settings, keys=app.state.api_keys)
+    if settings.metrics_enabled:
+        install_metrics(app)
     app.add_middleware(RequestIdMiddleware)
     return app
 
@@ -79,7 +87,7 @@ async def _lifespan(app: FastAPI, *, settings: Settings, checker: Checker | None
 @functools.cache
 def _default_app() -> FastAPI:
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return create_app(settings)
 
 

@@ -5,7 +5,8 @@ Each answer carries ``X-Request-ID``: the client's own id when it is sane
 (for the error handlers, which may run outside this middleware) and in
 :data:`app.logs.request_id_var` (for log lines, including those written on
 work-pool threads). Pure ASGI rather than ``BaseHTTPMiddleware`` so the upload
-body streams through untouched.
+body streams through untouched. The access line also carries its fields as
+``extra={"http": ...}`` for the JSON log format (:mod:`app.logs`).
 """
 
 from __future__ import annotations
@@ -67,7 +68,13 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            logger.info("%s %s %d %.0f ms", scope["method"], scope["path"], status, elapsed_ms)
+            access = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(elapsed_ms, 1),
+            }
+            logger.info("%s %s %d %.0f ms", scope["method"], scope["path"], status, elapsed_ms, extra={"http": access})
             request_id_var.reset(token)
 
 

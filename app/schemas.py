@@ -23,6 +23,7 @@ from certcheck.types import (
     RiskLevel,
     Severity,
 )
+from rules.text_check import MAX_TEXT_CHARS
 from templates_registry.loader import Template
 from templates_registry.models import IssuerRecord
 
@@ -34,6 +35,7 @@ __all__ = [
     "Evidence",
     "Health",
     "Issuer",
+    "IssuerImportResult",
     "OcrLine",
     "Readiness",
     "Report",
@@ -118,7 +120,8 @@ class CheckTextRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(min_length=1)
+    # At most MAX_TEXT_CHARS (100 000) characters, and not only whitespace.
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, pattern=r"\S")
 
 
 class TextEvidence(Evidence):
@@ -134,6 +137,7 @@ class TextReport(_Open):
     risk_level: RiskLevel
     risk_score: int | None
     summary: str
+    summary_en: str
     evidence: list[TextEvidence]
 
 
@@ -145,12 +149,18 @@ class TemplateSummary(BaseModel):
     kind: CertificateKind
     title: str
     layer: str = Field(description="Where it was registered: builtin, data_dir, env or run.")
+    layout_learnt: bool = Field(
+        False, description="Whether the reference image's layout was learnt (layout.json); else labels only."
+    )
 
     @classmethod
     def from_template(cls, template: Template) -> Self:
         """The listing of one registered template (its server-side folder is not disclosed)."""
         spec = template.spec
-        return cls(id=spec.id, name=spec.name, kind=spec.kind, title=spec.title, layer=template.layer)
+        return cls(
+            id=spec.id, name=spec.name, kind=spec.kind, title=spec.title, layer=template.layer,
+            layout_learnt=template.layout is not None,
+        )
 
 
 class TemplateDetail(TemplateSummary):
@@ -180,6 +190,14 @@ class Issuer(BaseModel):
     @classmethod
     def from_record(cls, record: IssuerRecord) -> Self:
         return cls.model_validate(record.model_dump())
+
+
+class IssuerImportResult(BaseModel):
+    """What ``POST /v1/issuers`` changed in the data dir's issuer registry (rows upserted by ``code``)."""
+
+    added: int
+    updated: int
+    total: int = Field(description="Rows in the data dir's issuer registry afterwards.")
 
 
 class Health(BaseModel):

@@ -26,18 +26,21 @@ from certcheck.types import (
     Detection,
     Evidence,
     EvidenceCode,
+    FieldValue,
     NormalizedImage,
     OcrLine,
     OcrResult,
     Quad,
     Report,
     TemplateMatch,
+    quad_to_bbox,
 )
-from ocr.engine import OcrEngine
+from ocr.engine import OcrEngine, OcrRead
 from ocr.fields import extract_fields, find_title
 from ocr.signature import read_signature_block
 from rules.catalogue import RuleData, default_rule_data
 from rules.context import RuleContext
+from rules.evidence import one_per_code_and_span
 from rules.kinds import classify_title
 from rules.quality import check_image_quality
 from rules.registry import CERTIFICATE_RULES
@@ -51,6 +54,7 @@ from vision.decode import decode_image
 from vision.detectors import build_all_detectors
 from vision.normalize import normalize
 from vision.seal_suppress import find_red_seals, suppress_red_seals
+from vision.seal_text import read_seal_texts
 
 __all__ = ["Checker", "half_turn_quad", "turn_half"]
 
@@ -60,6 +64,12 @@ log = logging.getLogger("certcheck.pipeline")
 #: turned by 180°; a majority vote over at least MIN_LINES_FOR_FLIP lines.
 UPSIDE_DOWN_MAJORITY = 0.6
 MIN_LINES_FOR_FLIP = 3
+#: Uploads whose long side is under this many pixels are not read at all: a
+#: whole certificate in so few pixels has body characters of 3-4 px, which
+#: no OCR reads, and reading the page upscaled to the work size costs a full
+#: OCR pass (seconds) for nothing. The quality detector reports the photo as
+#: too small (its own threshold is 600 px), so the verdict is ``unknown``.
+MIN_READABLE_LONG_SIDE = 200
 
 
 @contextmanager
@@ -123,7 +133,9 @@ class Checker:
     ) -> None:
         self.settings = settings
         self._registry = registry
-        self.engine = engine or OcrEngine(threads=settings.ocr_threads)
+        self.engine = engine or OcrEngine(
+            threads=settings.ocr_threads, device=settings.ocr_device, det_long_side=settings.ocr_det_long_side
+        )
         self.rule_data = rule_data or default_rule_data()
         self.detectors = build_all_detectors(engine=self.engine)
 
@@ -144,6 +156,10 @@ class Checker:
     @property
     def registry(self) -> Registry:
         return self._registry
+
+    def use_registry(self, registry: Registry) -> None:
+        """Swap in a reloaded registry (after a registration); checks already running keep the old one."""
+        self._registry = registry
 
     @property
     def ready(self) -> bool:
@@ -177,13 +193,19 @@ class Checker:
         # 2. normalise: find the sheet, straighten it, quarter turns -> work space
         with _stage("normalize", timings):
             normalized = normalize(decoded, long_side=settings.work_long_side)
-        # 3. red seals found and lifted, so the text stamped over stays readable
+        # 3. red seals found, their text read, their ink lifted so the text stamped over stays readable
         with _stage("seals", timings):
             seals = find_red_seals(normalized.pixels)
+            if seals:
+                # Read each seal's curved text before its ink is lifted: it names the issuer.
+                seals = read_seal_texts(normalized.pixels, seals, self.engine)
             ocr_pixels = suppress_red_seals(normalized.pixels, seals) if seals else normalized.pixels
         # 4. OCR in work space; an upside-down page is turned without a second pass
         with _stage("ocr", timings):
-            read = self.engine.read(ocr_pixels)
+            if max(decoded.pixels.shape[:2]) < MIN_READABLE_LONG_SIDE:
+                read = OcrRead(OcrResult(lines=()), upside_down_share=0.0)
+            else:
+                read = self.engine.read(ocr_pixels)
             ocr = read.result
             if read.upside_down_share >= UPSIDE_DOWN_MAJORITY and len(ocr.lines) >= MIN_LINES_FOR_FLIP:
                 seals = [_turn_detection(s, normalized.width, normalized.height) for s in seals]
@@ -219,10 +241,13 @@ class Checker:
         title = find_title(ocr, normalized.height)
         kind = classify_title(title.value if title else None, data.kinds)
         candidates = rank_templates(
-            self._registry, kind, title.value if title else None, ocr, template_id=template_id
+            self._registry, kind, title.value if title else None, ocr, template_id=template_id,
+            page_size=(normalized.width, normalized.height),
         )
         labels = _labels_for(candidates[0] if candidates else None, data)
-        found = extract_fields(ocr, labels)
+        # Labels are looked for below the title, never inside it: the generic
+        # labels 职业 / 专业 also occur in titles such as 专业技术人员职业资格证书.
+        found = extract_fields(_without_title(ocr, title), labels)
         unlabelled = read_signature_block(
             ocr, normalized.height, salutations=data.salutations, organisation_suffixes=data.organisation_suffixes
         )
@@ -241,6 +266,7 @@ class Checker:
         )
         for rule in CERTIFICATE_RULES:
             evidence += rule(context)
+        evidence = one_per_code_and_span(evidence)
         template = None
         if matched is not None:
             spec = matched.template.spec
@@ -253,6 +279,20 @@ def _issuer_names(fields: CertificateFields, detections: Sequence[Detection]) ->
     names = [(fields.issuer.value, "printed")] if fields.issuer else []
     names += [(d.extras["text"], "seal") for d in detections if d.kind == "seal" and d.extras.get("text")]
     return names
+
+
+def _without_title(ocr: OcrResult, title: FieldValue | None) -> OcrResult:
+    """The OCR lines less those of the title row (work space)."""
+    if title is None or title.quad is None:
+        return ocr
+    x0, y0, x1, y1 = quad_to_bbox(title.quad)
+
+    def in_title(line: OcrLine) -> bool:
+        lx0, ly0, lx1, ly1 = line.bbox
+        cx, cy = (lx0 + lx1) / 2, (ly0 + ly1) / 2
+        return x0 <= cx <= x1 and y0 <= cy <= y1
+
+    return replace(ocr, lines=tuple(line for line in ocr.lines if not in_title(line)))
 
 
 def _turn_detection(detection: Detection, width: int, height: int) -> Detection:

@@ -13,6 +13,7 @@ from typing import Any
 from certcheck.errors import CertcheckError
 from certcheck.privacy import mask_id_number, mask_id_numbers
 from certcheck.types import CertificateFields, Evidence, NormalizedImage, OcrLine, Quad, Report
+from rules.text_check import TextCheck
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -20,6 +21,8 @@ __all__ = [
     "format_report_text",
     "mask_id_numbers",
     "report_to_dict",
+    "text_check_to_dict",
+    "format_text_check",
 ]
 
 SCHEMA_VERSION = "1"
@@ -53,7 +56,8 @@ def _certificate(fields: CertificateFields) -> dict[str, Any]:
     return out
 
 
-def _evidence(item: Evidence, normalized: NormalizedImage) -> dict[str, Any]:
+def _evidence(item: Evidence, bbox: list[int] | None) -> dict[str, Any]:
+    """One evidence object of the contract (section 3), texts masked; ``bbox`` in upload pixels."""
     return {
         "code": item.code.value,
         "category": item.category.value,
@@ -62,7 +66,7 @@ def _evidence(item: Evidence, normalized: NormalizedImage) -> dict[str, Any]:
         "message_en": mask_id_numbers(item.message_en),
         "basis": item.basis,
         "text": _masked(item.text),
-        "bbox": _bbox(normalized, item.quad),
+        "bbox": bbox,
         "confidence": round(item.confidence, 3),
     }
 
@@ -81,7 +85,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     template = report.template
     return {
         "schema_version": SCHEMA_VERSION,
-        "file": report.file,
+        "file": mask_id_numbers(report.file),
         "risk_level": report.verdict.risk_level.value,
         "risk_score": report.verdict.risk_score,
         "summary": mask_id_numbers(report.verdict.summary),
@@ -92,7 +96,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "name": template.name,
             "match_score": round(template.match_score, 3),
         },
-        "evidence": [_evidence(e, normalized) for e in report.verdict.evidence],
+        "evidence": [_evidence(e, _bbox(normalized, e.quad)) for e in report.verdict.evidence],
         "ocr": [_ocr_line(line, normalized) for line in report.ocr.lines],
         "annotated_image": None if report.annotated_png is None else base64.b64encode(report.annotated_png).decode(),
         "timings_ms": {k: int(round(v)) for k, v in report.timings_ms.items()},
@@ -101,7 +105,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def error_to_dict(source_name: str, error: CertcheckError) -> dict[str, Any]:
     """The JSON line for a file that could not be checked (CONTRACT.md section 1)."""
-    return {"schema_version": SCHEMA_VERSION, "file": source_name, "error": error.to_dict()}
+    return {"schema_version": SCHEMA_VERSION, "file": mask_id_numbers(source_name), "error": error.to_dict()}
 
 
 def format_report_text(report: dict[str, Any]) -> str:
@@ -126,5 +130,37 @@ def format_report_text(report: dict[str, Any]) -> str:
     for item in report["evidence"]:
         where = f" 位置 {item['bbox']}" if item["bbox"] else ""
         lines.append(f"  [{_SEVERITY_ZH.get(item['severity'], item['severity'])}] {item['code']}：{item['message']}{where}")
+        lines.append(f"      依据：{item['basis']}")
+    return "\n".join(lines)
+
+
+def text_check_to_dict(result: TextCheck) -> dict[str, Any]:
+    """The contract's text report (section 2): evidence with ``bbox`` null and ``start``/``end`` offsets."""
+    evidence = [
+        {**_evidence(finding.evidence, None), "start": finding.start, "end": finding.end}
+        for finding in result.findings
+    ]
+    return {
+        "risk_level": result.risk_level.value,
+        "risk_score": result.risk_score,
+        "summary": result.summary,
+        "summary_en": result.summary_en,
+        "evidence": evidence,
+    }
+
+
+def format_text_check(answer: dict[str, Any]) -> str:
+    """A plain-language rendering of a text report dict for the terminal (Chinese first)."""
+    score = answer["risk_score"]
+    lines = [
+        f"结论：{_LEVEL_ZH.get(answer['risk_level'], answer['risk_level'])}"
+        + (f"（风险分 {score}）" if score is not None else ""),
+        answer["summary"],
+    ]
+    if answer["evidence"]:
+        lines.append("证据：")
+    for item in answer["evidence"]:
+        lines.append(f"  [{_SEVERITY_ZH.get(item['severity'], item['severity'])}] {item['code']}："
+                     f"“{item['text']}”（第 {item['start']}–{item['end']} 字）{item['message']}")
         lines.append(f"      依据：{item['basis']}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,22 +53,58 @@ class Settings(BaseSettings):
     ocr_threads: int = 0
     #: Long side, in pixels, of the work-space image that OCR reads.
     work_long_side: int = 1600
+    #: Long side, in pixels, at which text *detection* runs (recognition still
+    #: reads crops of the work-space image); 0 detects at ``work_long_side``.
+    ocr_det_long_side: int = 0
+    #: Where the ONNX models run: ``auto`` picks CUDA when onnxruntime-gpu
+    #: offers CUDAExecutionProvider, else the CPU; ``cpu`` / ``cuda`` force it.
+    ocr_device: Literal["auto", "cpu", "cuda"] = "auto"
 
     #: Concurrent checks in one server process, and how many may wait.
     workers: int = 1
     queue_size: int = 8
 
+    #: A single plain key for the write endpoints (named ``env``); prefer hashed keys below.
     api_key: str | None = None
+    #: Hashed API keys, ``name:sha256hex`` entries separated by ``,`` (``certcheck keys add`` prints one).
+    api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    #: File of ``name:sha256hex`` lines written by ``certcheck keys add``; default ``<data_dir>/api_keys.txt``.
+    api_keys_file: Path | None = None
+    #: Requests per minute to ``/v1/*`` for a client known only by its address (0 turns the limit off),
+    #: and how many may come at once; clients with a valid ``X-API-Key`` get the ``key_`` rates.
+    rate_limit_per_minute: float = 60.0
+    rate_limit_burst: int = 20
+    key_rate_limit_per_minute: float = 600.0
+    key_rate_limit_burst: int = 100
     log_level: str = "INFO"
+    #: ``text`` (one readable line) or ``json`` (one JSON object per line, for log collectors).
+    log_format: Literal["text", "json"] = "text"
+    #: Serve Prometheus metrics at ``/metrics``.
+    metrics_enabled: bool = True
+    #: Case records (``certcheck batch --record``, ``certcheck cases``): ``sqlite:///PATH`` or
+    #: ``postgresql://USER:PASSWORD@HOST:PORT/DB``; default ``sqlite:///<data_dir>/cases.sqlite3``.
+    store_url: str | None = None
 
     @field_validator("templates", "issuers", mode="before")
     @classmethod
     def _paths(cls, value: object) -> list[Path]:
         return _split_paths(value)
 
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [entry.strip() for entry in value.split(",") if entry.strip()]
+        return value
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def case_store_url(self) -> str:
+        """``store_url``, or the SQLite file in the data dir."""
+        return self.store_url or f"sqlite:///{self.data_dir / 'cases.sqlite3'}"
 
 
 @lru_cache(maxsize=1)

@@ -17,6 +17,7 @@ Stage outputs are frozen dataclasses; pydantic models live only at the edges
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -306,6 +307,20 @@ class FieldValue:
     value: str
     quad: Quad | None
     confidence: float
+
+    @property
+    def as_date(self) -> datetime.date | None:
+        """The value as a date when it is one in ISO form (how dates are read), else ``None``.
+
+        >>> FieldValue("issue_date", "2024-05-10", None, 1.0).as_date
+        datetime.date(2024, 5, 10)
+        >>> FieldValue("issue_date", "2024年", None, 1.0).as_date is None
+        True
+        """
+        try:
+            return datetime.date.fromisoformat(self.value)
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)

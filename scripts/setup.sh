@@ -22,7 +22,7 @@ stamp=.venv/.certcheck-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "[setup] installing certcheck and test tools into .venv" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  .venv/bin/python -m pip install --quiet -e ".[test,bench]"
   touch "$stamp"
 fi
 
@@ -37,5 +37,18 @@ if ! have_cjk_fonts; then
     apt-get install -y -qq fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming >/dev/null
   else
     echo "[setup] CJK fonts missing and apt-get unavailable: sample rendering tests will be skipped" >&2
+  fi
+fi
+
+# Debian's chromium for the upload page's browser test (Playwright drives it by its path;
+# Playwright's own browser download is never used).
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    echo "[setup] installing chromium (for tests/app/test_page_browser.py)" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq chromium >/dev/null
+  else
+    echo "[setup] /usr/bin/chromium missing and apt-get unavailable: the browser test will be skipped" >&2
   fi
 fi

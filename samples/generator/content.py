@@ -18,6 +18,7 @@ from certcheck.types import CertificateKind
 __all__ = [
     "TRUTH_FIELD_KEYS",
     "CertificateContent",
+    "EmblemPrint",
     "PrintedField",
     "SealSpec",
     "format_cn_date",
@@ -79,6 +80,27 @@ class SealSpec:
 
 
 @dataclass(frozen=True)
+class EmblemPrint:
+    """A national emblem printed on the sheet (a knock-off mark), placed independently of the layout.
+
+    Attributes:
+        style: ``colour``, ``red`` or ``black`` (see :class:`vision.emblem_art.EmblemStyle`).
+        center: the emblem's centre as fractions ``(x, y)`` of the sheet's width and height.
+        size: the emblem's side as a fraction of the sheet's short side (its tile size when tiled).
+        opacity: ink strength in ``(0, 1]``; under 0.6 the print looks faded.
+        rotation_deg: counter-clockwise turn of the printed emblem.
+        tiled: repeated over the whole sheet as a faint background (a watermark) instead of printed once.
+    """
+
+    style: str
+    center: tuple[float, float] = (0.5, 0.5)
+    size: float = 0.12
+    opacity: float = 1.0
+    rotation_deg: float = 0.0
+    tiled: bool = False
+
+
+@dataclass(frozen=True)
 class CertificateContent:
     """Everything printed on one certificate, independent of where it is printed.
 
@@ -86,14 +108,17 @@ class CertificateContent:
         kind: the kind its title claims (CONTRACT.md kinds table).
         title: the printed title; ``None`` for a sheet without one.
         subtitle: a line under the title (English title, "XX有限公司 内部培训").
+        header: further lines centred under the title and subtitle (a knock-off's
+            "人力资源和社会保障部 监制", "中华人民共和国").
         fields: labelled values, in the design's reading order.
         body: the 证书正文 sentence.
         seals: the seals; the first is the issuer's own and sits over the issuer
             and date, any further ones are placed in the opposite corner.
         qr_payload: the QR code's text; ``None`` for no QR code.
-        footer: small lines at the bottom (query URLs).
+        footer: small lines at the bottom (query URLs, a knock-off's notes).
         additions: extra wording printed in the top margin (knock-off wording).
         watermark: a faint text tiled over the sheet, or empty.
+        emblems: national emblems printed on the sheet (knock-off marks), printed behind the text.
         bilingual: whether labels carry their English translation.
         notes: what a variant changed, in a few words (recorded in the truth).
     """
@@ -101,6 +126,7 @@ class CertificateContent:
     kind: CertificateKind
     title: str | None
     subtitle: str = ""
+    header: tuple[str, ...] = ()
     fields: tuple[PrintedField, ...] = ()
     body: str = ""
     seals: tuple[SealSpec, ...] = ()
@@ -108,6 +134,7 @@ class CertificateContent:
     footer: tuple[str, ...] = ()
     additions: tuple[str, ...] = ()
     watermark: str = ""
+    emblems: tuple[EmblemPrint, ...] = ()
     bilingual: bool = False
     notes: tuple[str, ...] = ()
 

@@ -15,6 +15,7 @@ DEMO_SAMPLES: tuple[tuple[str, SampleSpec], ...] = (
     ("knockoff-serial", SampleSpec("skill_level_2021", "serial_bad_format", "phone", 31)),
     ("company-training", SampleSpec("company_internal", "genuine", "phone", 41)),
     ("unreadable-blurred", SampleSpec("skill_level_2021", "genuine", "unreadable_blur", 51)),
+    ("knockoff-wording", SampleSpec("skill_level_2021", "added_wording_national", "phone", 88)),
 )
 
 

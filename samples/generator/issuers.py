@@ -25,7 +25,9 @@ __all__ = [
     "COMPETITION_ORGANISERS",
     "DEMO_ISSUERS_CSV",
     "Issuer",
+    "TRAINING_OUTFITS",
     "active_skill_issuers",
+    "china_named_employers",
     "load_demo_issuers",
 ]
 
@@ -53,6 +55,21 @@ COMPETITION_ORGANISERS = (
     ("佛山市技能人才竞赛组织委员会", "佛山市"),
     ("成都市职业技能竞赛组委会", "成都市"),
     ("青岛市职工技术比武组委会", "青岛市"),
+)
+
+
+#: Private training outfits that print their own free-design certificates (the
+#: ``training_outfit`` design). None is in the demo registry: a certificate of
+#: theirs that claims an official kind has an unregistered issuer. Their names
+#: avoid the restricted words, so their plain training certificates are clean.
+TRAINING_OUTFITS = (
+    "广州启航教育科技有限公司",
+    "东莞市卓越技能培训中心",
+    "深圳市博学职业培训学校",
+    "佛山市匠心教育咨询有限公司",
+    "杭州优才人力资源服务有限公司",
+    "成都锦程职业技能培训学校",
+    "郑州豫才技工教育咨询有限公司",
 )
 
 
@@ -105,4 +122,15 @@ def active_skill_issuers() -> tuple[Issuer, ...]:
         issuer
         for issuer in load_demo_issuers()
         if issuer.status == "active" and issuer.kind in _SKILL_LEVEL_ISSUER_KINDS and issuer.occupations
+    )
+
+
+def china_named_employers() -> tuple[Issuer, ...]:
+    """Active registered employer-evaluators whose own name starts with 中国 (中国…集团有限公司).
+
+    Their certificates print a restricted word lawfully, as part of the
+    registered issuer's name; the wording rules must leave them clean.
+    """
+    return tuple(
+        issuer for issuer in active_skill_issuers() if issuer.kind == "employer" and issuer.name.startswith("中国")
     )

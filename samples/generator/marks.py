@@ -14,11 +14,13 @@ import numpy as np
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from samples.generator.content import SealSpec
+from samples.generator.content import EmblemPrint, SealSpec
 from samples.generator.fonts import FontRole, fit_font_size, load_font
+from vision.emblem_art import EmblemStyle, draw_emblem
 
 __all__ = [
     "PortraitSpec",
+    "draw_emblem_print",
     "draw_guilloche",
     "draw_portrait",
     "draw_qr",
@@ -210,3 +212,31 @@ def draw_watermark(size: tuple[int, int], text: str, size_px: int, angle_deg: fl
     tile = tile.rotate(angle_deg, resample=Image.Resampling.BILINEAR)
     left, top = (diagonal - w) // 2, (diagonal - h) // 2
     return np.asarray(tile.crop((left, top, left + w, top + h)), dtype=np.float32) / 255.0
+
+
+def draw_emblem_print(spec: EmblemPrint, sheet_size: tuple[int, int]) -> tuple[np.ndarray, tuple[int, int]]:
+    """The emblem as printed: premultiplied RGBA float32 (RGB times coverage) and its top-left on the sheet.
+
+    A tiled print covers the whole sheet (origin ``(0, 0)``) with emblems
+    ``spec.size`` of the short side apart in a staggered grid; otherwise one
+    emblem is drawn at ``spec.center``, turned by ``spec.rotation_deg``. The
+    emblem itself is the project's drawing (``vision/emblem_art.py``).
+    """
+    w, h = sheet_size
+    side = max(8, round(spec.size * min(w, h)))
+    rgba = draw_emblem(side, EmblemStyle(spec.style)).astype(np.float32) / 255.0
+    if spec.rotation_deg:
+        turn = cv2.getRotationMatrix2D((side / 2, side / 2), spec.rotation_deg, 1.0)
+        rgba = cv2.warpAffine(rgba, turn, (side, side), flags=cv2.INTER_LINEAR, borderValue=(0, 0, 0, 0))
+    premultiplied = np.dstack([rgba[..., :3] * rgba[..., 3:], rgba[..., 3:]]) * spec.opacity
+    if not spec.tiled:
+        cx, cy = spec.center
+        return premultiplied, (round(cx * w - side / 2), round(cy * h - side / 2))
+    sheet = np.zeros((h, w, 4), np.float32)
+    step = round(side * 2.2)
+    for row, y in enumerate(range(-side // 2, h, step)):
+        for x in range(-side // 2 + (row % 2) * step // 2, w, step):
+            x0, y0, x1, y1 = max(x, 0), max(y, 0), min(x + side, w), min(y + side, h)
+            if x1 > x0 and y1 > y0:
+                sheet[y0:y1, x0:x1] = premultiplied[y0 - y : y1 - y, x0 - x : x1 - x]
+    return sheet, (0, 0)

@@ -52,6 +52,11 @@ class Ruin(enum.StrEnum):
     BRIGHT = "bright"
 
 
+#: What happens to the photo's JPEG after it was taken (shown on a screen and photographed again,
+#: edited on a computer), given the sheet and the render-space -> photo homography.
+UploadEffect = Callable[[bytes, RenderedSheet, np.ndarray, np.random.Generator], tuple[bytes, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class PhotoConditions:
     """Ranges for one kind of capture; each photo draws its own values from them.
@@ -74,6 +79,9 @@ class PhotoConditions:
         jpeg_quality: range of the JPEG quality.
         ruin: how the photo is made unjudgeable, if it is.
         mix_weight: share of this preset in the default corpus mix.
+        upload_effect: changes the photo's JPEG afterwards (:data:`UploadEffect`); returns
+            the new JPEG and the values drawn, added to ``capture``.
+        codes: evidence codes the effects call for (besides the variant's).
     """
 
     name: str
@@ -93,6 +101,8 @@ class PhotoConditions:
     jpeg_quality: tuple[int, int] = (72, 92)
     ruin: Ruin = Ruin.NONE
     mix_weight: float = 1.0
+    upload_effect: UploadEffect | None = None
+    codes: frozenset[EvidenceCode] = frozenset()
 
     @property
     def judgeable(self) -> bool:
@@ -101,7 +111,7 @@ class PhotoConditions:
 
     @property
     def expected_codes(self) -> frozenset[EvidenceCode]:
-        return frozenset() if self.judgeable else frozenset({EvidenceCode.IMAGE_QUALITY})
+        return self.codes if self.judgeable else frozenset({EvidenceCode.IMAGE_QUALITY})
 
 
 CONDITIONS = Registry[PhotoConditions]("photo condition")
@@ -530,4 +540,8 @@ def photograph(
         "noise_sigma": round(noise, 2),
         "jpeg_quality": quality,
     }
-    return Photo(jpeg=encoded.tobytes(), size=size, sheet_to_photo=homography, quarter_turns=turns, capture=capture)
+    jpeg = encoded.tobytes()
+    if conditions.upload_effect is not None:
+        jpeg, edited = conditions.upload_effect(jpeg, sheet, homography, rng)
+        capture.update(edited)
+    return Photo(jpeg=jpeg, size=size, sheet_to_photo=homography, quarter_turns=turns, capture=capture)

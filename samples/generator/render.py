@@ -11,6 +11,7 @@ is one new item class in the module that needs it, and nothing here changes.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,13 +21,22 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from samples.generator.content import SealSpec
+from samples.generator.content import EmblemPrint, SealSpec
 from samples.generator.fonts import FontRole, load_font, text_width
-from samples.generator.marks import PortraitSpec, draw_guilloche, draw_portrait, draw_qr, draw_watermark, seal_alpha
+from samples.generator.marks import (
+    PortraitSpec,
+    draw_emblem_print,
+    draw_guilloche,
+    draw_portrait,
+    draw_qr,
+    draw_watermark,
+    seal_alpha,
+)
 
 __all__ = [
     "INK",
     "Canvas",
+    "Emblem",
     "Frame",
     "Guilloche",
     "Item",
@@ -40,6 +50,7 @@ __all__ = [
     "Text",
     "Watermark",
     "render_layout",
+    "with_emblems",
 ]
 
 RGB = tuple[int, int, int]
@@ -255,6 +266,39 @@ class Watermark:
     def draw(self, canvas: Canvas) -> None:
         coverage = draw_watermark(canvas.size, self.text, self.size_px, self.angle_deg)
         canvas.blend_ink(coverage, (0, 0), self.color, self.opacity)
+
+
+@dataclass(frozen=True)
+class Emblem:
+    """A printed national emblem (or a tiled emblem background), over the paper and under the text.
+
+    Printing multiplies the paper by the ink (like :meth:`Canvas.blend_ink`),
+    so black print under a colour emblem stays legible.
+    """
+
+    spec: EmblemPrint
+
+    def draw(self, canvas: Canvas) -> None:
+        premultiplied, (x0, y0) = draw_emblem_print(self.spec, canvas.size)
+        h, w = premultiplied.shape[:2]
+        cx0, cy0 = max(0, x0), max(0, y0)
+        cx1, cy1 = min(canvas.size[0], x0 + w), min(canvas.size[1], y0 + h)
+        if cx1 <= cx0 or cy1 <= cy0:
+            return
+        part = premultiplied[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]
+        region = np.asarray(canvas.image.crop((cx0, cy0, cx1, cy1)), dtype=np.float32)
+        alpha = part[..., 3:]
+        # Ink over paper: a multiply blend with the emblem's colour where it is inked.
+        tint = part[..., :3] + (1.0 - alpha)
+        canvas.image.paste(Image.fromarray(np.clip(region * tint + 0.5, 0, 255).astype(np.uint8)), (cx0, cy0))
+
+
+def with_emblems(layout: SheetLayout, emblems: Sequence[EmblemPrint]) -> SheetLayout:
+    """``layout`` with ``emblems`` printed right after its first item (the background pattern), under the text."""
+    if not emblems:
+        return layout
+    items = (*layout.items[:1], *(Emblem(spec) for spec in emblems), *layout.items[1:])
+    return dataclasses.replace(layout, items=items)
 
 
 @dataclass(frozen=True)

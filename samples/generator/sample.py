@@ -19,7 +19,7 @@ from certcheck.types import EvidenceCode, RiskLevel
 from samples.generator.content import CertificateContent
 from samples.generator.designs import DESIGNS, Design
 from samples.generator.photo import CONDITIONS, DEFAULT_LONG_SIDE, Photo, PhotoConditions, photograph
-from samples.generator.render import RenderedSheet, render_layout
+from samples.generator.render import RenderedSheet, render_layout, with_emblems
 from samples.generator.truth import PrintedLine, SampleTruth, TruthFields, field_box, truth_to_json
 from samples.generator.variants import VARIANTS, Variant
 
@@ -79,7 +79,13 @@ def expected_outcome(
     """
     if not design.judgeable or not conditions.judgeable:
         return (EvidenceCode.IMAGE_QUALITY.value,), RiskLevel.UNKNOWN
-    return tuple(sorted(code.value for code in variant.expected_codes)), variant.expected_risk
+    codes = variant.expected_codes | conditions.expected_codes
+    risk = variant.expected_risk
+    # A photo effect adds its own finding: RECAPTURE is information only, while
+    # TAMPERING on a field is medium (rules/forensics.py), never more.
+    if EvidenceCode.TAMPERING in conditions.expected_codes and risk == RiskLevel.LOW:
+        risk = RiskLevel.MEDIUM
+    return tuple(sorted(code.value for code in codes)), risk
 
 
 def _check_combination(design: Design, variant: Variant) -> None:
@@ -155,7 +161,8 @@ def generate_sample(spec: SampleSpec, name: str | None = None) -> Sample:
     design, conditions = DESIGNS.get(spec.design), CONDITIONS.get(spec.conditions)
     name = name or spec.default_name()
     content = draft_content(spec)
-    sheet = render_layout(design.layout(content, random.Random(_stream_seed(spec.seed, _LAYOUT_STREAM))))
+    layout = design.layout(content, random.Random(_stream_seed(spec.seed, _LAYOUT_STREAM)))
+    sheet = render_layout(with_emblems(layout, content.emblems))
     photo = photograph(sheet, conditions, np.random.default_rng(_stream_seed(spec.seed, _PHOTO_STREAM)), spec.long_side)
     truth = _build_truth(name, f"{name}.jpg", spec, content, sheet, photo)
     return Sample(spec=spec, content=content, sheet=sheet, photo=photo, truth=truth)

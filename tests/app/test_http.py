@@ -75,7 +75,7 @@ class StubChecker:
         failure: Exception | None = None,
     ) -> None:
         self.registry = registry or Registry(templates=(), issuers=())
-        self.engine = SimpleNamespace(providers=lambda: ["CPUExecutionProvider"])
+        self.engine = SimpleNamespace(device="cpu", providers=lambda: ["CPUExecutionProvider"])
         self.started = threading.Semaphore(0)
         self._warm_gate = warm_gate
         self._check_gate = check_gate
@@ -201,7 +201,8 @@ async def test_readyz_is_503_loading_until_warm_up_ends(tmp_path: Path) -> None:
         _wait_ready(app)
         ready = await client.get("/readyz")
         assert ready.status_code == 200
-        assert ready.json() == {"status": "ready", "ocr": {"engine": "rapidocr", "providers": ["CPUExecutionProvider"]}}
+        engine = {"engine": "rapidocr", "device": "cpu", "providers": ["CPUExecutionProvider"]}
+        assert ready.json() == {"status": "ready", "ocr": engine}
 
 
 async def test_openapi_documents_the_check_form_and_report(stub_client: httpx.AsyncClient) -> None:
@@ -447,6 +448,7 @@ async def test_readyz_reports_the_loaded_engine(real_client: httpx.AsyncClient) 
     ready = (await real_client.get("/readyz")).json()
     assert ready["status"] == "ready"
     assert "CPUExecutionProvider" in ready["ocr"]["providers"]
+    assert ready["ocr"]["device"] in {"cpu", "cuda"}
 
 
 @pytest.mark.ocr

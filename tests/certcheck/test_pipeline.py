@@ -1,8 +1,11 @@
-"""Orchestrator pieces that need no model: the 180° turn keeps boxes traceable."""
+"""Orchestrator pieces: the 180° turn keeps boxes traceable; a thumbnail is never read."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pytest
 
 from certcheck.pipeline import _turn_detection, turn_half
 from certcheck.types import Detection, NormalizedImage, OcrResult
@@ -36,3 +39,17 @@ def test_turn_detection_moves_quad_and_center() -> None:
     turned = _turn_detection(seal, 200, 100)
     assert turned.quad == ((150, 40), (190, 40), (190, 80), (150, 80))
     assert turned.extras["center"] == (170.0, 60.0)
+
+
+@pytest.mark.ocr
+def test_a_thumbnail_sized_upload_is_not_read_and_is_unknown(checker: Any) -> None:
+    import cv2
+
+    page = np.full((120, 160, 3), 255, np.uint8)
+    cv2.putText(page, "certificate", (5, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1)
+    ok, png = cv2.imencode(".png", page)
+    report = checker.check_bytes(png.tobytes(), "tiny.png")
+    assert report.ocr.lines == ()
+    assert report.verdict.risk_level.value == "unknown"
+    assert [e.code.value for e in report.verdict.evidence] == ["IMAGE_QUALITY"]
+    assert report.ocr.elapsed_ms == 0.0  # the models never ran

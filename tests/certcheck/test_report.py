@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from certcheck.report import error_to_dict, format_report_text, report_to_dict
 from certcheck.errors import UnreadableImage
+from certcheck.report import error_to_dict, format_report_text, report_to_dict
 from certcheck.types import (
     CertificateFields,
     CertificateKind,

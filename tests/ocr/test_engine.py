@@ -50,3 +50,28 @@ def test_engine_votes_upside_down_page(engine: OcrEngine, text_page: np.ndarray)
 def test_engine_blank_page_gives_no_lines_not_error(engine: OcrEngine) -> None:
     read = engine.read(np.full((400, 600, 3), 255, np.uint8))
     assert read.result.lines == ()
+
+
+def test_detection_on_a_smaller_copy_reads_the_same_lines_in_full_size_coordinates(
+    engine: OcrEngine, text_page: np.ndarray
+) -> None:
+    shrunk = OcrEngine(threads=2, det_long_side=600)
+    full_lines = engine.read(text_page).result.lines
+    small_lines = shrunk.read(text_page).result.lines
+    assert [line.text for line in small_lines] == [line.text for line in full_lines]
+    for a, b in zip(small_lines, full_lines, strict=True):
+        # Boxes come back in the page's own pixels, within a few pixels of full-size detection.
+        assert np.abs(np.asarray(a.bbox) - np.asarray(b.bbox)).max() <= 12
+
+
+def test_cuda_asked_for_without_onnxruntime_gpu_is_a_clear_model_error() -> None:
+    import onnxruntime
+
+    from certcheck.errors import ModelError
+    from ocr.engine import CUDA_PROVIDER, resolve_device
+
+    if CUDA_PROVIDER in onnxruntime.get_available_providers():
+        pytest.skip("this onnxruntime has CUDA")
+    with pytest.raises(ModelError, match="onnxruntime-gpu"):
+        resolve_device("cuda")
+    assert OcrEngine(device="auto").device == "cpu"

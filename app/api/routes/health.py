@@ -30,4 +30,5 @@ async def readyz(response: Response, warm_up: WarmUpDep, checker: CheckerDep) ->
     if state != "ready":
         response.status_code = 503
         return Readiness(status=state)
-    return Readiness(status="ready", ocr={"engine": "rapidocr", "providers": checker.engine.providers()})
+    engine = checker.engine
+    return Readiness(status="ready", ocr={"engine": "rapidocr", "device": engine.device, "providers": engine.providers()})
