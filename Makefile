@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make demo   set up, then check the bundled sample photos (the main job)
 #   make test   set up, then run every test
-.PHONY: setup demo serve test eval bench load eval-text batch-demo postgres
+.PHONY: setup demo serve test eval eval-marks bench load eval-text batch-demo postgres
 
 setup:
 	@bash scripts/setup.sh
@@ -17,6 +17,16 @@ test: setup
 
 eval: setup
 	.venv/bin/python -m bench.evaluate --count 120 --seed 2027
+
+# The codes of the registry and the detectors, on every official design (their variants are not in the default mix).
+eval-marks: setup
+	.venv/bin/python -m bench.evaluate --count 120 --seed 2028 --out bench/results/evaluation_marks_registry.json \
+	  --conditions scan phone hard \
+	  --designs skill_level_2021 skill_level_2021_china_employer qualification_booklet special_ability professional_qualification \
+	  --variants genuine unregistered_issuer blacklisted_issuer revoked_issuer out_of_scope not_in_catalogue \
+	    id_check_digit_wrong future_issue_date serial_year_mismatch serial_level_mismatch emblem_colour emblem_red \
+	    emblem_black emblem_large watermark_qualification watermark_prc watermark_emblem foreign_seal missing_seal \
+	    qr_unofficial qr_contradicts impersonated_seal
 
 bench: setup
 	.venv/bin/python -m bench.benchmark --count 12 --seed 11

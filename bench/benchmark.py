@@ -185,7 +185,7 @@ def _plot(result: dict[str, Any], out: Path) -> None:
     right.set_xlabel("photo long side (px)")
     right.set_ylabel("share of the check's time")
     right.set_title("Where the time goes")
-    right.legend(fontsize=7, loc="lower right")
+    right.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)

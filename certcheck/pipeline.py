@@ -37,6 +37,7 @@ from certcheck.types import (
 )
 from ocr.engine import OcrEngine, OcrRead
 from ocr.fields import extract_fields, find_title
+from ocr.layout import line_angle_deg
 from ocr.signature import read_signature_block
 from rules.catalogue import RuleData, default_rule_data
 from rules.context import RuleContext
@@ -217,7 +218,9 @@ class Checker:
                 detections += tuple(detector(normalized, decoded))
         # 6-7. fields, template comparison and rules
         with _stage("rules", timings):
-            fields, template, evidence = self._judge(ocr, normalized, detections, template_id)
+            # The certificate is judged on its print: text of a detected tiled watermark is judged as WATERMARK.
+            printed = _without_watermark_text(ocr, detections)
+            fields, template, evidence = self._judge(printed, normalized, detections, template_id)
             verdict = build_verdict(evidence, fields, template, self.rule_data)
         # 8. annotation, on the uploaded pixels
         png = None
@@ -279,6 +282,24 @@ def _issuer_names(fields: CertificateFields, detections: Sequence[Detection]) ->
     names = [(fields.issuer.value, "printed")] if fields.issuer else []
     names += [(d.extras["text"], "seal") for d in detections if d.kind == "seal" and d.extras.get("text")]
     return names
+
+
+#: On the rectified sheet the print runs horizontally (measured within 2° on the generated corpus);
+#: tiled watermark text is laid at an angle (20-35° on the generator's and on common fakes). With a
+#: watermark detected, boxes tilted more than this are its text, not the certificate's print.
+WATERMARK_TILT_DEG = 10.0
+
+
+def _without_watermark_text(ocr: OcrResult, detections: Sequence[Detection]) -> OcrResult:
+    """The OCR lines less the tilted boxes of a detected watermark (work space)."""
+    if not any(d.kind == "watermark" for d in detections):
+        return ocr
+
+    def tilted(line: OcrLine) -> bool:
+        angle = abs(line_angle_deg(line))
+        return WATERMARK_TILT_DEG < angle < 180.0 - WATERMARK_TILT_DEG
+
+    return replace(ocr, lines=tuple(line for line in ocr.lines if not tilted(line)))
 
 
 def _without_title(ocr: OcrResult, title: FieldValue | None) -> OcrResult:

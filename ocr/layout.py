@@ -9,6 +9,8 @@ All geometry is in work space.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,3 +101,13 @@ def rows_of(lines: tuple[OcrLine, ...]) -> tuple[Row, ...]:
     and the signature reader all walk the same rows of the same page.
     """
     return tuple(group_rows(lines))
+
+
+def line_angle_deg(line: OcrLine) -> float:
+    """The direction of a box's top edge in degrees, -180 to 180 (0: left to right, y down is positive).
+
+    >>> line_angle_deg(OcrLine("字", ((0.0, 0.0), (10.0, 10.0), (0.0, 20.0), (-10.0, 10.0)), 1.0))
+    45.0
+    """
+    (x0, y0), (x1, y1) = line.quad[0], line.quad[1]
+    return math.degrees(math.atan2(y1 - y0, x1 - x0))

@@ -25,7 +25,9 @@ Findings, per decoded code (:mod:`vision.detectors.qr`):
   printed code (the QR detector reads 58 of 60 generated photos at 1200-4000
   px, see :mod:`vision.detectors.qr`; on 24 genuine photos checked end to end
   one "hard" photo's code was not read), so a missing code asks a person to
-  look rather than raising the risk by itself.
+  look rather than raising the risk by itself; a code the detector located
+  but could not decode (``qr_unreadable``) is not missing: it gives
+  information-only evidence asking for a scan by hand.
 
 ID numbers in a payload are masked in every message and text.
 """
@@ -160,7 +162,7 @@ def qr_rule(ctx: RuleContext) -> list[Evidence]:
     qr_spec = template.spec.marks.qr if template is not None else None
     if not codes:
         if qr_spec is not None and qr_spec.required:
-            return [_missing(ctx)]
+            return [_unreadable(ctx, q) for q in ctx.detections_of("qr_unreadable")[:1]] or [_missing(ctx)]
         return []
     official = load_official_domains().domains + tuple(d.lower() for d in (qr_spec.domains if qr_spec else ()))
     must_be_official = ctx.fields.kind.is_official or bool(qr_spec and qr_spec.domains)
@@ -293,6 +295,16 @@ def _missing(ctx: RuleContext) -> Evidence:
         f"未在证书上识别到二维码，已备案的{template.spec.name}样式应印有查询二维码",
         f"No QR code was found; the registered {template.spec.id} style carries a lookup QR code",
         confidence=0.6, severity=Severity.LOW,
+    )
+
+
+def _unreadable(ctx: RuleContext, code: Detection) -> Evidence:
+    """A required code is printed but could not be decoded: information, scan it by hand."""
+    return make_evidence(
+        ctx.data, EvidenceCode.QR_UNOFFICIAL,
+        "证书上的二维码无法识别（照片模糊），请用手机扫码核对是否指向官方查询网站",
+        "The certificate's QR code could not be decoded (blurred photo); scan it to check it leads to the official lookup",
+        quad=code.quad, confidence=0.3, severity=Severity.INFO,
     )
 
 

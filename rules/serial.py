@@ -25,7 +25,7 @@ stays for a field that cannot be true on its own (rules/field_validity.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from certcheck.types import CertificateFields, CertificateKind, Evidence, EvidenceCode, FieldValue, IssuerKind, Severity
@@ -97,7 +97,14 @@ def serial_format_rule(ctx: RuleContext) -> list[Evidence]:
     spec = ctx.template.spec
     serial_field = spec.field("serial_number")
     labels = serial_field.all_labels if serial_field else (spec.serial.label,) if spec.serial else ()
-    return check_serial(ctx.fields, spec, find_label(ctx.ocr, labels), ctx.data)
+    label = find_label(ctx.ocr, labels)
+    evidence = check_serial(ctx.fields, spec, label, ctx.data)
+    other_labels_missing = ctx.matched is not None and len(set(ctx.matched.missing_labels) - set(labels)) >= 2
+    if label is None and ctx.fields.serial_number is None and other_labels_missing:
+        # The serial's label is not the only one the OCR missed: the photo was
+        # read only in part, so "no serial printed" is a guess; ask for a look.
+        evidence = [replace(e, severity=Severity.MEDIUM, confidence=0.5) for e in evidence]
+    return evidence
 
 
 def check_serial(

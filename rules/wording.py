@@ -45,7 +45,7 @@ from ocr.text import compact, to_simplified
 from rules.catalogue import RuleData
 from rules.context import RuleContext
 from rules.evidence import make_evidence
-from templates_registry.issuers import MIN_ISSUER_SIMILARITY
+from templates_registry.issuers import MIN_ISSUER_SIMILARITY, issuer_key
 from templates_registry.loader import safe_load_yaml
 
 __all__ = [
@@ -425,6 +425,39 @@ def _inside_own_name(row_text: str, start: int, end: int, names: Sequence[str]) 
     return False
 
 
+def _names_own_body(span: str, names: Sequence[str]) -> bool:
+    """Whether an authority named in ``span`` is (a possibly misread form of) the registered issuer.
+
+    The span may carry more than the name (a label before it, 发证机关江苏省人力资源和社会保障厅)
+    or be a seal's misread arc (人力資源和社表保障部), so the folded names are
+    aligned with rapidfuzz's partial ratio at the issuer lookup's threshold.
+    """
+    key = issuer_key(span)
+    # The name must cover most of the span: 中华人民共和国 alone does not excuse 中华人民共和国劳动部.
+    return any(
+        len(own := issuer_key(name)) >= 0.6 * len(key) and fuzz.partial_ratio(own, key) >= MIN_ISSUER_SIMILARITY
+        for name in names
+    )
+
+
+#: Codes whose phrase, on a certificate that follows a registered template, is
+#: also text the registered sample does not print (东人社函〔2022〕37号 二（四）).
+_NOT_ON_ANY_SAMPLE = frozenset({EvidenceCode.FALSE_CLAIM, EvidenceCode.IMPERSONATED_AUTHORITY})
+
+
+def _added_to_sample(ctx: RuleContext, hit: WordingHit, quad: Quad | None) -> Evidence:
+    """``ADDED_TEXT`` for a claim or an authority's name printed on a registered template's certificate."""
+    assert ctx.template is not None
+    span = mask_id_numbers(hit.text)
+    name = ctx.template.spec.name
+    return make_evidence(
+        ctx.data, EvidenceCode.ADDED_TEXT,
+        f"备案样式“{name}”上没有“{span}”这样的文字，属于擅自增加的内容",
+        f"The registered style {ctx.template.spec.id} prints no such text as '{span}': it was added",
+        text=span, quad=quad, confidence=min(0.9, hit.score / 100.0),
+    )
+
+
 def _in_field_value(rows: Sequence[Row], index: int, start: int, labels: Sequence[str]) -> bool:
     """Whether ``start`` in row ``index`` is inside the value of an ordinary field (国籍, 地址...).
 
@@ -469,9 +502,31 @@ def _unverifiable_names(ctx: RuleContext, rules: WordingRules) -> tuple[str, ...
     return (printed.value,)
 
 
+def _watermark_texts(ctx: RuleContext) -> tuple[str, ...]:
+    """What the watermark detector read in the sheet's faint tiled layer (folded)."""
+    texts = (d.extras.get("text") for d in ctx.detections_of("watermark"))
+    return tuple(issuer_key(t) for t in texts if isinstance(t, str) and issuer_key(t))
+
+
+def _is_watermark_row(text: str, watermarks: Sequence[str]) -> bool:
+    """Whether an OCR box is the watermark's own text, read again by the page OCR.
+
+    Such text is judged once, as ``WATERMARK`` (rules/marks.py), not again as
+    restricted wording of the certificate's print.
+    """
+    key = issuer_key(text)
+    return bool(key) and any(fuzz.partial_ratio(key, mark) >= MIN_ISSUER_SIMILARITY for mark in watermarks)
+
+
 def _row_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
     allowed, own, unverifiable = _allowed_phrases(ctx), _own_names(ctx), _unverifiable_names(ctx, rules)
-    rows = rows_of(ctx.ocr.lines)
+    watermarks = _watermark_texts(ctx)
+    lines = ctx.ocr.lines
+    if watermarks:
+        # The orchestrator already drops the watermark's tilted boxes; a level one that reads
+        # as the watermark's text is dropped here, before the rows are formed.
+        lines = tuple(line for line in lines if not _is_watermark_row(line.text, watermarks))
+    rows = rows_of(lines)
     evidence: list[Evidence] = []
     for index, row in enumerate(rows):
         for hit in find_wording(row.text, rules, Scope.CERTIFICATE):
@@ -484,13 +539,23 @@ def _row_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
                 or _inside_own_name(row.text, hit.start, hit.end, unverifiable)
             ):
                 continue
-            evidence.append(_evidence(ctx, hit, span_quad(row, hit.start, hit.end)))
+            if hit.entry.code == EvidenceCode.IMPERSONATED_AUTHORITY and _names_own_body(hit.text, (*own, *allowed)):
+                continue
+            quad = span_quad(row, hit.start, hit.end)
+            evidence.append(_evidence(ctx, hit, quad))
+            if ctx.template is not None and hit.entry.code in _NOT_ON_ANY_SAMPLE:
+                evidence.append(_added_to_sample(ctx, hit, quad))
     return evidence
 
 
 def _seal_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
-    """A seal that names a ministry or department other than the registered issuer."""
-    own = _own_names(ctx)
+    """A seal that names a ministry or department other than the registered issuer.
+
+    A seal the registered sample itself carries (the old 国家职业资格证书's
+    人力资源和社会保障部职业技能鉴定中心 stamp, listed in the template's
+    ``allowed_phrases``) is not impersonation.
+    """
+    own = (*_own_names(ctx), *_allowed_phrases(ctx))
     evidence: list[Evidence] = []
     for seal in ctx.detections_of("seal"):
         text = seal.extras.get("text")
@@ -499,7 +564,7 @@ def _seal_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
         for hit in find_wording(text, rules, Scope.CERTIFICATE):
             if hit.entry.code != EvidenceCode.IMPERSONATED_AUTHORITY:
                 continue
-            if any(compact(hit.text) in compact(name) for name in own):
+            if _names_own_body(hit.text, own):
                 continue
             evidence.append(_evidence(ctx, hit, seal.quad))
     return evidence

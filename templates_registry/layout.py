@@ -355,13 +355,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
     import sys
 
+    from certcheck.settings import get_settings
     from ocr.engine import OcrEngine
     from templates_registry.loader import load_template_folder
 
     parser = argparse.ArgumentParser(prog="python -m templates_registry.layout", description=main.__doc__)
     parser.add_argument("folders", nargs="+", type=Path, metavar="FOLDER")
     args = parser.parse_args(argv)
-    engine = OcrEngine()
+    settings = get_settings()  # learn with the OCR the checks use (its detection size included)
+    engine = OcrEngine(
+        threads=settings.ocr_threads, device=settings.ocr_device, det_long_side=settings.ocr_det_long_side
+    )
     for folder in args.folders:
         template = load_template_folder(folder, "builtin")
         image = cv2.imread(str(template.reference_path), cv2.IMREAD_COLOR)

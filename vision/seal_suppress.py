@@ -289,7 +289,7 @@ def find_red_seals(image: np.ndarray) -> list[Detection]:
     k = min(1.0, ANALYSIS_LONG_SIDE / max(image.shape[:2]))
     small = cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else image
     short = min(small.shape[:2])
-    mask = _closed(red_ink_mask(small), short)
+    mask = _without_frame_lines(_closed(red_ink_mask(small), short), short)
     n, labels, boxes = _groups(mask, short)
     candidates = [c for i in range(1, n) if (c := _candidate(i, labels, boxes[i], mask, short)) is not None]
     seals = [c for c in candidates if _is_seal(c.outline.shape, c.ring)]
@@ -306,6 +306,27 @@ def _closed(mask: np.ndarray, short_side: int) -> np.ndarray:
     """Red mask closed over ink dropouts and thin crossing strokes."""
     k = max(3, round(_CLOSE_SHARE * short_side) | 1)
     return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+
+
+#: Straight red runs longer than this share of the short side are page frames or rules, not seals
+#: (a seal's box is at most 35 % of the short side, so even a square stamp's border is shorter).
+_FRAME_LINE_SHARE = 0.36
+
+
+def _without_frame_lines(mask: np.ndarray, short_side: int) -> np.ndarray:
+    """The red mask less long horizontal and vertical lines (page frames), so a stamp touching one stays whole.
+
+    A stamp pressed onto the frame merged with it into one group too large to
+    be a seal, and was missed. Lines are found by an opening with a
+    ``_FRAME_LINE_SHARE`` long bar, on a copy thickened across the bar by 2 px
+    each side so a frame tilted by a degree or two still holds full-length runs.
+    """
+    length = max(9, round(_FRAME_LINE_SHARE * short_side))
+    lines = np.zeros_like(mask)
+    for bar, across in (((1, length), (5, 1)), ((length, 1), (1, 5))):
+        thick = cv2.dilate(mask, np.ones(across, np.uint8))
+        lines |= cv2.morphologyEx(thick, cv2.MORPH_OPEN, np.ones(bar, np.uint8))
+    return mask & ~lines
 
 
 def _groups(mask: np.ndarray, short_side: int) -> tuple[int, np.ndarray, list[Box]]:

@@ -12,8 +12,11 @@ Coordinates: ``pixels`` is the work-space sheet (``NormalizedImage.pixels``)
 :func:`vision.seal_suppress.find_red_seals`, whose ``extras`` give the fitted
 outline (``center`` in edge coordinates, ``half_axes``, ``angle_deg``,
 ``shape``). A detection without them is read from its quad's inscribed ellipse.
-Square seals (personal 名章: a name in a grid, not an organisation on an arc)
-are not read: their text is ``""``.
+Square seals (a person's 名章, some 专用章) print their text in a grid, not on
+an arc: the grid's columns and rows are found from the ink's projections and
+the cells are laid side by side into one line, once column by column from the
+right (the traditional order, 张三之印) and once row by row; the recogniser
+reads both and the better-scored reading wins (:func:`_grid_strips`).
 
 Steps, per seal:
 
@@ -128,7 +131,9 @@ def read_seal_texts(pixels: np.ndarray, seals: Sequence[Detection], engine: Text
     readings: dict[int, tuple[str, float]] = {}
     for i, strips in enumerate(candidates):
         if strips:
-            readings[i] = _preferred([next(results) for _ in strips])
+            read = [next(results) for _ in strips]
+            # A square seal's two strips are two reading orders: the better-scored one is right.
+            readings[i] = max(read, key=lambda r: r[1]) if _is_square(seals[i]) else _preferred(read)
     unsure = [i for i, (_, score) in readings.items() if score < _SURE_SCORE]
     turned = [cv2.rotate(candidates[i][0], cv2.ROTATE_180) for i in unsure]
     for i, reading in zip(unsure, engine.recognize(turned), strict=True):
@@ -139,6 +144,11 @@ def read_seal_texts(pixels: np.ndarray, seals: Sequence[Detection], engine: Text
         extras = {**seal.extras, "text": text.strip(), "text_confidence": round(float(score), 3)}
         out.append(dataclasses.replace(seal, extras=extras))
     return out
+
+
+def _is_square(seal: Detection) -> bool:
+    geometry = _geometry(seal)
+    return geometry is not None and geometry[3]
 
 
 def _preferred(readings: Sequence[tuple[str, float]]) -> tuple[str, float]:
@@ -169,8 +179,10 @@ def unwrap_seal(pixels: np.ndarray, seal: Detection) -> np.ndarray | None:
 def _candidate_strips(pixels: np.ndarray, seal: Detection) -> list[np.ndarray]:
     """The tight arc's strip, and the loose arc's when it differs (none for a seal without ink)."""
     geometry = _geometry(seal)
-    if geometry is None or geometry[3]:
-        return []  # a square seal (a person's 名章) prints its text in a grid, not on an arc
+    if geometry is None:
+        return []
+    if geometry[3]:
+        return _grid_strips(pixels, geometry[0], geometry[1])
     (cx, cy), (a, b), angle_deg, square = geometry
     r_mid = (a + b) / 2 * sum(TEXT_BAND) / 2
     width = max(32, round(2 * math.pi * r_mid))
@@ -193,6 +205,56 @@ def _candidate_strips(pixels: np.ndarray, seal: Detection) -> list[np.ndarray]:
     for arc in dict.fromkeys(a for a in arcs if a is not None and a[1] <= _MAX_ARC_SHARE * width):
         strips.append(_strip(band, arc, full, rows))
     return strips
+
+
+#: Share of a square seal's half size inside its border, where the grid of glyphs is.
+_GRID_INNER = 0.82
+
+
+def _runs(profile: np.ndarray, min_len: int) -> list[tuple[int, int]]:
+    """Runs of ``True`` at least ``min_len`` long: the glyph rows or columns of a grid."""
+    runs, start = [], None
+    for i, on in enumerate([*profile.tolist(), False]):
+        if on and start is None:
+            start = i
+        elif not on and start is not None:
+            if i - start >= min_len:
+                runs.append((start, i))
+            start = None
+    return runs
+
+
+def _grid_strips(pixels: np.ndarray, center: tuple[float, float], half_axes: tuple[float, float]) -> list[np.ndarray]:
+    """A square seal's glyph cells as two one-line strips: columns from the right, then rows from the top."""
+    half = max(half_axes) * _GRID_INNER
+    ink = _ink(pixels, center, half)
+    if ink is None:
+        return []
+    chroma = ink[0]
+    full = max(_MIN_FULL_CHROMA, _FULL_SHARE * float(np.percentile(chroma, _INK_PERCENTILE)))
+    mask = chroma >= _STRONG_SHARE * full
+    min_len = max(3, round(0.12 * mask.shape[0]))
+    cols = _runs(mask.mean(axis=0) > 0.02, min_len)
+    rows = _runs(mask.mean(axis=1) > 0.02, min_len)
+    if not cols or not rows or len(cols) * len(rows) > 16:
+        return []
+    gray = np.clip(255.0 - chroma * (255.0 / full), 0, 255).astype(np.uint8)
+    side = STRIP_HEIGHT - 8
+
+    def cell(r: tuple[int, int], c: tuple[int, int]) -> np.ndarray:
+        glyph = gray[r[0]:r[1], c[0]:c[1]]
+        scale = side / max(glyph.shape)
+        glyph = cv2.resize(glyph, (max(1, round(glyph.shape[1] * scale)), max(1, round(glyph.shape[0] * scale))),
+                           interpolation=cv2.INTER_AREA)
+        canvas = np.full((STRIP_HEIGHT, STRIP_HEIGHT), 255, np.uint8)
+        y, x = (STRIP_HEIGHT - glyph.shape[0]) // 2, (STRIP_HEIGHT - glyph.shape[1]) // 2
+        canvas[y:y + glyph.shape[0], x:x + glyph.shape[1]] = glyph
+        return canvas
+
+    margin = np.full((STRIP_HEIGHT, STRIP_HEIGHT // 3), 255, np.uint8)
+    by_columns = [cell(r, c) for c in reversed(cols) for r in rows]
+    by_rows = [cell(r, c) for r in rows for c in cols]
+    return [cv2.cvtColor(np.hstack([margin, *cells, margin]), cv2.COLOR_GRAY2BGR) for cells in (by_columns, by_rows)]
 
 
 def _strip(band: np.ndarray, arc: tuple[int, int], full: float, rows: int) -> np.ndarray:

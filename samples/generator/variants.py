@@ -582,8 +582,9 @@ def impersonated_seal(content: CertificateContent, rng: random.Random) -> Certif
     """A second seal naming a ministry or HR department beside the issuer's own, its name printed nowhere else.
 
     A seal naming someone other than the issuer is also FOREIGN_MARK. Out of
-    the default mix: the name is only on the seal's arc, which the pipeline's
-    OCR does not read (seal ink is suppressed before OCR).
+    the default mix (which measures the printed wording): the name is only on
+    the seal's arc, read by ``vision/seal_text.py``; ``make eval-marks``
+    measures it.
     """
     body = rng.choice(_AUTHORITIES)
     seal = SealSpec(body, rng.choice(("", "证书专用章", "业务专用章")))

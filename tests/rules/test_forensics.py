@@ -44,6 +44,13 @@ def test_retyped_field_value_is_medium_and_masks_id_numbers() -> None:
     assert "4405**********0014" in evidence.message
 
 
+def test_tampering_is_not_judged_over_a_tiled_background() -> None:
+    line = ((295.0, 495.0), (705.0, 495.0), (705.0, 545.0), (295.0, 545.0))
+    sheet = ((0.0, 0.0), (1600.0, 0.0), (1600.0, 1131.0), (0.0, 1131.0))
+    mark = Detection("watermark.v1", "watermark", sheet, 0.8, {"text": "国家职业资格"})
+    assert tampering_rule(_context(_pasted(line), mark)) == []
+
+
 def test_sharp_text_away_from_fields_is_information() -> None:
     away = ((800.0, 1200.0), (1000.0, 1200.0), (1000.0, 1240.0), (800.0, 1240.0))
     (evidence,) = tampering_rule(_context(_pasted(away)))

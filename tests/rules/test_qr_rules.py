@@ -105,6 +105,12 @@ def test_required_code_missing_is_template_mismatch() -> None:
     assert qr_rule(_context(template=False)) == []
 
 
+def test_required_code_printed_but_undecodable_is_information_not_missing() -> None:
+    located = Detection("qr.v1", "qr_unreadable", BOX, 0.5, {"payload": None, "host": None, "source": "work_sharpened"})
+    (evidence,) = qr_rule(_context(located))
+    assert (evidence.code, evidence.severity, evidence.quad) == (EvidenceCode.QR_UNOFFICIAL, Severity.INFO, BOX)
+
+
 def test_official_domains_come_from_cert_facts() -> None:
     official = load_official_domains().domains
     assert classify_host("jndj.osta.org.cn", official).status == "official"

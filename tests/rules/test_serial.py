@@ -139,3 +139,27 @@ def test_serial_semantics_old_qualification_number() -> None:
     wrong = _semantic_fields("1210001002300123", "2015-06-30", "四级", CertificateKind.QUALIFICATION)
     (evidence,) = check_serial_semantics(wrong, None, default_rule_data())
     assert "编码方案" in evidence.basis and "发证年份" in evidence.message and "等级位" in evidence.message
+
+
+def test_missing_serial_on_a_photo_read_only_in_part_is_medium_not_high() -> None:
+    from certcheck.types import OcrResult
+    from rules.context import RuleContext
+    from rules.serial import serial_format_rule
+    from templates_registry.loader import load_registry
+    from templates_registry.matching import TemplateCandidate
+
+    registry = load_registry(None)
+    template = registry.get_template("hrss-skill-level-2021")
+
+    def context(missing: tuple[str, ...]) -> RuleContext:
+        return RuleContext(
+            ocr=OcrResult(lines=()), page_size=(1600, 1131),
+            fields=CertificateFields(kind=CertificateKind.SKILL_LEVEL), candidates=(),
+            matched=TemplateCandidate(template, 0.6, missing), issuer=None, registry=registry, detections=(),
+            data=default_rule_data(),
+        )
+
+    (sure,) = serial_format_rule(context(("证书编号",)))
+    assert (sure.code, sure.severity) == (EvidenceCode.SERIAL_FORMAT, Severity.HIGH)
+    (unsure,) = serial_format_rule(context(("证书编号", "姓名", "证件号码")))
+    assert unsure.severity == Severity.MEDIUM

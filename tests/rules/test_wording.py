@@ -279,7 +279,26 @@ def test_wording_ministry_seal_on_an_organisations_certificate_is_impersonation(
 
 def test_wording_provincial_department_named_on_the_certificate_is_impersonation() -> None:
     ctx = _context([*GENUINE_SKILL_ROWS, "广东省人力资源和社会保障厅监制"], issuer="中国鸿远装备集团有限公司")
-    assert _codes(wording_rule(ctx)) == [("IMPERSONATED_AUTHORITY", "广东省人力资源和社会保障厅")]
+    # On a registered template's certificate the line is also text the sample does not print.
+    assert _codes(wording_rule(ctx)) == [
+        ("ADDED_TEXT", "广东省人力资源和社会保障厅"), ("IMPERSONATED_AUTHORITY", "广东省人力资源和社会保障厅")
+    ]
+    unmatched = _context([*GENUINE_SKILL_ROWS, "广东省人力资源和社会保障厅监制"], issuer="中国鸿远装备集团有限公司",
+                         matched=False)
+    assert _codes(wording_rule(unmatched)) == [("IMPERSONATED_AUTHORITY", "广东省人力资源和社会保障厅")]
+
+
+def test_wording_the_registered_authority_naming_itself_is_not_impersonation() -> None:
+    # A department that is the registered issuer, read with its label in one box, or misread on its seal.
+    rows = ["国家职业资格证书", ["发证机关江苏省人力资源和社会保障厅"], "经鉴定合格"]
+    ctx = _context(rows, kind=CertificateKind.QUALIFICATION, issuer="江苏省人力资源和社会保障厅",
+                   seals=["江苏省人力資源和社表保障厅"])
+    assert ctx.issuer is not None and ctx.issuer.record.code == "A000032000001"
+    assert [e for e in wording_rule(ctx) if e.code.value == "IMPERSONATED_AUTHORITY"] == []
+    # A short registered name inside a longer authority's name excuses nothing.
+    other = _context(["国家职业资格证书", ["发证机关江苏省人力资源和社会保障厅"], "原劳动部监制"],
+                     kind=CertificateKind.QUALIFICATION, issuer="江苏省人力资源和社会保障厅")
+    assert ("IMPERSONATED_AUTHORITY", "原劳动部") in _codes(wording_rule(other))
 
 
 # --- a real photo through the pipeline --------------------------------------------------------------
@@ -322,3 +341,14 @@ def test_wording_without_any_issuer_registry_the_printed_name_is_not_judged() ->
     posing = replace(_context([*PRIVATE_TRAINING_ROWS, "国家职业技能鉴定管理中心"], kind=CertificateKind.TRAINING,
                               issuer="国家职业技能鉴定管理中心"), registry=empty)
     assert {code for code, _ in _codes(wording_rule(posing))} == {"FORBIDDEN_WORDING", "IMPERSONATED_AUTHORITY"}
+
+
+def test_wording_the_watermark_read_again_by_the_page_ocr_is_left_to_the_watermark_rule() -> None:
+    import dataclasses
+
+    ctx = _context([*GENUINE_SKILL_ROWS, "国家职业资格"], issuer="中国鸿远装备集团有限公司")
+    assert ("FORBIDDEN_WORDING", "国家") in _codes(wording_rule(ctx))
+    mark = Detection("watermark.v1", "watermark", ((0.0, 0.0), (1400.0, 0.0), (1400.0, 1000.0), (0.0, 1000.0)), 0.8,
+                     {"text": "国家职业资格 国家职业资格"})
+    with_mark = dataclasses.replace(ctx, detections=(mark,))
+    assert [e for e in wording_rule(with_mark) if e.code.value == "FORBIDDEN_WORDING"] == []

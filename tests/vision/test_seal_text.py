@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
@@ -108,3 +108,25 @@ def test_reads_the_registration_authority_seal_of_a_real_licence(checker: Checke
     pixels = normalize(decoded, long_side=1600).pixels
     reads = read_seal_texts(pixels, find_red_seals(pixels), checker.engine)
     assert any(_accuracy(r.extras["text"], "广州市花都区工商行政管理局") >= 0.85 for r in reads)
+
+
+@pytest.mark.ocr
+def test_a_square_name_seal_is_read_column_by_column_from_the_right(checker: Any) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    try:
+        font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 64)
+    except OSError:
+        pytest.skip("CJK font not installed (scripts/setup.sh installs fonts-noto-cjk)")
+    page = Image.new("RGB", (600, 600), "white")
+    draw = ImageDraw.Draw(page)
+    red = (214, 38, 38)
+    draw.rectangle((200, 200, 400, 400), outline=red, width=10)
+    # 张三之印 in the traditional grid: right column 张 三, left column 之 印.
+    for glyph, (x, y) in zip("张三之印", ((310, 222), (310, 308), (226, 222), (226, 308)), strict=True):
+        draw.text((x, y), glyph, font=font, fill=red)
+    pixels = np.asarray(page)[:, :, ::-1].copy()
+    seal = Detection("red_seal.v1", "seal", ((200.0, 200.0), (400.0, 200.0), (400.0, 400.0), (200.0, 400.0)), 0.9,
+                     {"center": (300.5, 300.5), "half_axes": (100.0, 100.0), "angle_deg": 0.0, "shape": "square"})
+    (read,) = read_seal_texts(pixels, [seal], checker.engine)
+    assert read.extras["text"] == "张三之印", read.extras

@@ -15,6 +15,11 @@ stop at the first one that decodes anything:
 4. the sharpened upload, when it is at least ``min_upload_gain`` times the
    work image's size (a large phone photo keeps detail the work image lost).
 
+When every pass fails, a code that zxing-cpp *located* but whose data failed
+its error correction (a blurred print) is returned as ``kind="qr_unreadable"``
+with no payload: the certificate does carry a code, which the rule must not
+call missing.
+
 Measured with ``bench/evaluate_detectors.py`` (section ``qr``): 20 generated
 skill-level photos (seed 41; scan, phone, hard, sideways) at each upload size
 decode 20 of 20 at 1200 px (one in pass 3), 19 of 20 at 2000 px and 19 of 20
@@ -83,13 +88,20 @@ class QrCodeDetector:
         found = [(_map(q, _SHRINK), text) for q, text in _decode(enlarged)]
         if found:
             return [self._detection(q, text, "work_enlarged") for q, text in found]
-        if not self.upload_fallback or decoded is None:
-            return []
-        if max(decoded.width, decoded.height) < self.min_upload_gain * max(image.width, image.height):
-            return []
-        upload = _unsharp(cv2.cvtColor(decoded.pixels, cv2.COLOR_BGR2GRAY))
-        to_work = np.linalg.inv(image.to_upload)
-        return [self._detection(_map(q, to_work), text, "upload") for q, text in _decode(upload)]
+        if self.upload_fallback and decoded is not None and (
+            max(decoded.width, decoded.height) >= self.min_upload_gain * max(image.width, image.height)
+        ):
+            upload = _unsharp(cv2.cvtColor(decoded.pixels, cv2.COLOR_BGR2GRAY))
+            to_work = np.linalg.inv(image.to_upload)
+            found = [(_map(q, to_work), text) for q, text in _decode(upload)]
+            if found:
+                return [self._detection(q, text, "upload") for q, text in found]
+        return [self._unreadable(q) for q in _located_only(sharp)]
+
+    def _unreadable(self, quad: Quad) -> Detection:
+        """A code zxing-cpp located (finder patterns, format) whose data failed its error correction."""
+        return Detection(detector=self.name, kind="qr_unreadable", quad=quad, score=0.5,
+                         extras={"payload": None, "host": None, "source": "work_sharpened"})
 
     def _detection(self, quad: Quad, payload: str, source: str) -> Detection:
         return Detection(
@@ -117,6 +129,17 @@ def _decode(gray: np.ndarray) -> list[tuple[Quad, str]]:
         quad: Quad = tuple((float(c.x), float(c.y)) for c in corners)  # type: ignore[assignment]
         results.append((quad, barcode.text))
     return results
+
+
+def _located_only(gray: np.ndarray) -> list[Quad]:
+    """Corners of QR codes zxing-cpp located but could not decode (a checksum error on a blurred code)."""
+    located = []
+    for barcode in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+        if barcode.valid:
+            continue
+        p = barcode.position
+        located.append(tuple((float(c.x), float(c.y)) for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)))
+    return located  # type: ignore[return-value]
 
 
 def _map(quad: Quad, homography: np.ndarray) -> Quad:
