@@ -10,7 +10,6 @@ All geometry is in work space.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
