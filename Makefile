@@ -7,7 +7,8 @@ setup:
 	@bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/certcheck check samples/photos/genuine-skill-level.jpg samples/photos/knockoff-serial.jpg
+	.venv/bin/certcheck check --issuers samples/registry/demo-issuers.csv samples/photos/genuine-skill-level.jpg \
+	  samples/photos/knockoff-serial.jpg samples/photos/knockoff-wording.jpg
 
 serve: setup
 	.venv/bin/certcheck serve --host 127.0.0.1 --port 8000

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(workers: int, args: argparse.Namespace, photo: bytes) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as root, _Server(Path(root), workers, args.queue_size) as server:
-        with _PeakRss(server.pid) as rss:
+        with PeakRss(server.pid) as rss:
             asyncio.run(_closed_loop(server.url, photo, clients=1, total=1))  # first check: lazy allocations
             capacity = asyncio.run(_closed_loop(server.url, photo, clients=workers, total=args.requests))
             overload = asyncio.run(_open_loop(server.url, photo, 2 * capacity["rps"], args.overload_seconds))
@@ -209,14 +209,17 @@ class _Server:
         self._process.wait(timeout=30)
 
 
-class _PeakRss:
-    def __init__(self, pid: int) -> None:
+class PeakRss:
+    """Samples a process's resident memory on a thread until stopped; keeps the peak."""
+
+    def __init__(self, pid: int, every_s: float = 0.05) -> None:
         self._process = psutil.Process(pid)
-        self.peak_bytes = self._process.memory_info().rss
+        self._every_s = every_s
         self._stop = threading.Event()
+        self.peak_bytes = self._process.memory_info().rss
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> _PeakRss:
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 
@@ -225,7 +228,7 @@ class _PeakRss:
         self._thread.join()
 
     def _run(self) -> None:
-        while not self._stop.wait(0.05):
+        while not self._stop.wait(self._every_s):
             self.peak_bytes = max(self.peak_bytes, self._process.memory_info().rss)
 
 

@@ -10,7 +10,6 @@ Throughput and latency are measured by ``bench/load.py``, not asserted here.
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import httpx
 import psutil
 import pytest
 
+from bench.load import PeakRss
 from tests.app.live import PrivateServer, private_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.ocr]
@@ -44,29 +44,6 @@ def load_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateSer
         rate_limit_per_minute="0",
     ) as running:
         yield running
-
-
-class PeakRss:
-    """Samples a process's resident memory on a thread until stopped; keeps the peak."""
-
-    def __init__(self, pid: int, every_s: float = 0.05) -> None:
-        self._process = psutil.Process(pid)
-        self._every_s = every_s
-        self._stop = threading.Event()
-        self.peak_bytes = self._process.memory_info().rss
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._every_s):
-            self.peak_bytes = max(self.peak_bytes, self._process.memory_info().rss)
 
 
 async def _burst(url: str, photo: bytes) -> list[httpx.Response]:
