@@ -153,6 +153,8 @@ _CLOSE_SHARE = 0.004
 _SPECK_SHARE = 0.006
 # Largest gap between pieces of one stamp, as a share of the short side (a line of body text).
 _BRIDGE_SHARE = 0.03
+#: The second pass's bridge, tried only when the first finds no stamp (see :func:`find_red_seals`).
+_TIGHT_BRIDGE_SHARE = 0.01
 # Normalised radius (1 on the fitted outline) of the ring band and of the interior.
 _RING_BAND = (0.86, 1.04)
 _INTERIOR_MAX = 0.8
@@ -290,11 +292,20 @@ def find_red_seals(image: np.ndarray) -> list[Detection]:
     small = cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else image
     short = min(small.shape[:2])
     mask = _without_frame_lines(_closed(red_ink_mask(small), short), short)
-    n, labels, boxes = _groups(mask, short)
+    seals = _seals_in(mask, short, _BRIDGE_SHARE)
+    if not seals:
+        # A stamp pressed beside red printed labels (评价机构名称, 发证日期) is grouped with them
+        # across the usual bridge and fails the ring tests; a tighter bridge keeps it apart.
+        seals = _seals_in(mask, short, _TIGHT_BRIDGE_SHARE)
+    return [_detection(c, k) for c in _outermost(seals)]
+
+
+def _seals_in(mask: np.ndarray, short: int, bridge_share: float) -> list[_Candidate]:
+    """The groups of ``mask`` (red marks bridged across ``bridge_share`` of the short side) that are stamps."""
+    n, labels, boxes = _groups(mask, short, bridge_share)
     candidates = [c for i in range(1, n) if (c := _candidate(i, labels, boxes[i], mask, short)) is not None]
     seals = [c for c in candidates if _is_seal(c.outline.shape, c.ring)]
-    seals = [c for c in seals if not _in_glyph_row(c, boxes, {s.label for s in seals})]
-    return [_detection(c, k) for c in _outermost(seals)]
+    return [c for c in seals if not _in_glyph_row(c, boxes, {s.label for s in seals})]
 
 
 def _check_bgr(image: np.ndarray) -> None:
@@ -329,8 +340,8 @@ def _without_frame_lines(mask: np.ndarray, short_side: int) -> np.ndarray:
     return mask & ~lines
 
 
-def _groups(mask: np.ndarray, short_side: int) -> tuple[int, np.ndarray, list[Box]]:
-    """Red marks grouped across gaps up to :data:`_BRIDGE_SHARE` of the short side.
+def _groups(mask: np.ndarray, short_side: int, bridge_share: float) -> tuple[int, np.ndarray, list[Box]]:
+    """Red marks grouped across gaps up to ``bridge_share`` of the short side (:data:`_BRIDGE_SHARE`).
 
     Black print over a stamp hides the ring where it crosses it (a stroke
     along the ring hides a whole glyph's height), so the pieces of one
@@ -340,7 +351,7 @@ def _groups(mask: np.ndarray, short_side: int) -> tuple[int, np.ndarray, list[Bo
         The number of labels (0 is the background), the label image and each
         group's box ``(x, y, w, h)`` shrunk back by the grouping margin.
     """
-    r = max(1, round(_BRIDGE_SHARE * short_side / 2))
+    r = max(1, round(bridge_share * short_side / 2))
     grown = cv2.dilate(mask, np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
     boxes = [(int(x) + r, int(y) + r, max(1, int(w) - 2 * r), max(1, int(h) - 2 * r)) for x, y, w, h, _ in stats]
