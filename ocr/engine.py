@@ -218,7 +218,7 @@ class OcrEngine:
         from rapidocr.main import RapidOCRError
 
         engine = self._engine
-        prepared, op_record = engine.preprocess_img(image)
+        prepared, op_record = engine.preprocess_img(_page_shaped(image))
         try:
             crops, det_res = self._detect(prepared, op_record)
         except RapidOCRError:
@@ -262,6 +262,29 @@ class OcrEngine:
         det_res.boxes = map_boxes_to_original(det_res.boxes.astype(np.float32), record, h, w)
         op_record["padding_1"] = {"top": 0, "left": 0}
         return engine.crop_text_regions(prepared, det_res.boxes), det_res
+
+
+#: Longest long/short ratio handed to RapidOCR. Its pre-processing scales the
+#: *short* side up (to 30 px, then to 736 px for detection) without bounding the
+#: long side: a 20 x 20000 px strip became a 3.7 GB array. Padded to this ratio
+#: the detector's input stays within 736 x 2944 px whatever the image's shape.
+MAX_READ_ASPECT = 4.0
+
+
+def _page_shaped(image: np.ndarray) -> np.ndarray:
+    """``image`` with white added at its bottom or right up to :data:`MAX_READ_ASPECT`; coordinates unchanged.
+
+    >>> _page_shaped(np.zeros((5, 400, 3), np.uint8)).shape
+    (100, 400, 3)
+    """
+    height, width = image.shape[:2]
+    if height == 0 or width == 0:
+        raise ModelError(message_en=f"OCR was handed an empty image ({width}x{height})")
+    if max(width, height) <= MAX_READ_ASPECT * min(width, height):
+        return image
+    short = -(-max(width, height) // int(MAX_READ_ASPECT))
+    bottom, right = (short - height, 0) if width >= height else (0, short - width)
+    return cv2.copyMakeBorder(image, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def _upside_down_share(crops: list[np.ndarray], cls_res: list[tuple[str, float]]) -> float:

@@ -35,7 +35,20 @@ def check_image_quality(
     fields: CertificateFields,
     data: RuleData,
 ) -> list[Evidence]:
-    """``IMAGE_QUALITY`` evidence when the certificate could not be read."""
+    """``IMAGE_QUALITY`` evidence when the certificate could not be read.
+
+    An upload beyond the judged aspect ratio (finding ``extreme_aspect``) gets
+    it whatever was read: a sliver of a page is never judged as a certificate.
+    """
+    sliver = [d for d in detections if d.detector.startswith("image_quality") and d.kind == "extreme_aspect"]
+    if sliver:
+        advice, advice_en = str(sliver[0].extras["advice"]), str(sliver[0].extras["advice_en"])
+        return [make_evidence(
+            data, EvidenceCode.IMAGE_QUALITY,
+            f"图片长宽比超过 {sliver[0].extras['threshold']:g}:1，无法判断真伪。{advice}。",
+            f"The image is longer than {sliver[0].extras['threshold']:g}:1; it cannot be judged. {advice_en}.",
+            text="extreme_aspect", confidence=0.95,
+        )]
     if fields.title is not None and _fields_read(fields) >= MIN_FIELDS_READ:
         return []
     problems = [d for d in detections if d.detector.startswith("image_quality")]

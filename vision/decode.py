@@ -287,6 +287,10 @@ def _to_bgr(image: Image.Image) -> np.ndarray:
     return np.ascontiguousarray(cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2BGR))
 
 
+#: Rows converted at a time by :func:`_high_depth_to_u8` (memory stays at a few MB per band).
+_DEPTH_BAND_ROWS = 512
+
+
 def _high_depth_to_u8(values: np.ndarray) -> np.ndarray:
     """Scale 16-bit, 32-bit or float gray to 8 bits.
 
@@ -297,17 +301,22 @@ def _high_depth_to_u8(values: np.ndarray) -> np.ndarray:
     >>> _high_depth_to_u8(np.array([[0, 257, 65535]], dtype=np.uint16)).tolist()
     [[0, 1, 255]]
     """
-    arr = values.astype(np.float64)
-    lo, hi = float(arr.min()), float(arr.max())
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    offset, factor = 0.0, 1.0
     if values.dtype.kind == "f" and lo >= 0.0 and hi <= 1.0:
-        scaled = arr * 255.0
+        factor = 255.0
     elif values.dtype.kind in "iu" and lo >= 0 and hi <= 255 and values.dtype.itemsize > 2:
-        scaled = arr  # 8-bit data held in a 32-bit mode "I" image
+        pass  # 8-bit data held in a 32-bit mode "I" image
     elif values.dtype.kind in "iu" and lo >= 0 and hi <= 65535:
-        scaled = arr / 257.0
+        factor = 1.0 / 257.0
     else:
-        scaled = (arr - lo) * (255.0 / max(hi - lo, 1e-12))
-    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+        offset, factor = lo, 255.0 / max(hi - lo, 1e-12)
+    # Band by band: a 50-megapixel 16-bit scan converted at once would need 400 MB per float64 copy.
+    out = np.empty(values.shape, np.uint8)
+    for start in range(0, values.shape[0], _DEPTH_BAND_ROWS):
+        band = (values[start : start + _DEPTH_BAND_ROWS].astype(np.float64) - offset) * factor
+        out[start : start + _DEPTH_BAND_ROWS] = np.clip(np.rint(np.nan_to_num(band)), 0, 255)
+    return out
 
 
 def _has_alpha(image: Image.Image) -> bool:

@@ -27,7 +27,10 @@ Three steps, each a homography appended to the record that becomes
    sheet: the whole photo is resized to ``long_side``. Small images are
    *upscaled* (bicubic) to ``long_side`` too: OCR detection works on a fixed
    text scale, and ``ImageQualityDetector`` judges resolution from the upload
-   size, not from the work image.
+   size, not from the work image. An upload longer than
+   :data:`MAX_UPLOAD_ASPECT` (20:1) gets no sheet search, and a rectified
+   image longer than :data:`MAX_WORK_ASPECT` (2.4:1) is padded with white paper
+   (:func:`pad_to_aspect`), so no later stage sees a sliver of a few pixels.
 3. **Turn upright** (quarter turns). The page's aspect ratio cannot tell 0 from
    180 degrees, nor a portrait sheet with sideways text. :func:`text_line_axis`
    first decides from the ink whether text lines run horizontally (candidates 0
@@ -55,6 +58,7 @@ to a fraction of a pixel.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Callable
 from typing import Literal
@@ -68,11 +72,14 @@ __all__ = [
     "ANGLE_RANGE",
     "ASPECT_RANGE",
     "DETECT_LONG_SIDE",
+    "MAX_UPLOAD_ASPECT",
+    "MAX_WORK_ASPECT",
     "MIN_SHEET_AREA",
     "OrientationScorer",
     "find_sheet",
     "layout_upright_score",
     "normalize",
+    "pad_to_aspect",
     "rotate_quarter",
     "text_line_axis",
 ]
@@ -86,6 +93,14 @@ __all__ = [
 #: return the mean confidence. Exceptions propagate out of :func:`normalize`.
 OrientationScorer = Callable[[np.ndarray], float]
 
+#: Uploads longer than this many times their width (either way) are judged
+#: without a sheet search; ``vision/detectors/quality.py`` reports them as not
+#: judgeable (``extreme_aspect``). Up to it, a strip of text is read like any photo.
+MAX_UPLOAD_ASPECT = 20.0
+#: The work image is padded with white paper to at most this long/short ratio
+#: (:func:`pad_to_aspect`). Certificates (1.0-2.0, :data:`ASPECT_RANGE`) are
+#: never padded; a strip of text gets a page of at least 1/2.4 of its length.
+MAX_WORK_ASPECT = 2.4
 #: Long side of the copy the sheet is searched on; the outline is a large
 #: shape, 640 px keeps contour work at a few milliseconds for any upload.
 DETECT_LONG_SIDE = 640
@@ -156,11 +171,15 @@ def normalize(
     upload = decoded.pixels
     if upload.ndim != 3 or upload.shape[2] != 3 or upload.dtype != np.uint8:
         raise ValueError(f"expected H x W x 3 uint8 pixels, got {upload.shape} {upload.dtype}")
-    quad = _find_sheet(upload)
+    height, width = upload.shape[:2]
+    # A strip longer than MAX_UPLOAD_ASPECT is no photographed sheet: no outline is searched on it.
+    quad = _find_sheet(upload) if max(width, height) <= MAX_UPLOAD_ASPECT * min(width, height) else None
     if quad is None:
         rect, forward = _resize_whole(upload, long_side)
     else:
         rect, forward = _rectify(upload, quad, long_side)
+    # Padding at the bottom or right leaves every coordinate, hence ``forward``, unchanged.
+    rect = pad_to_aspect(rect, MAX_WORK_ASPECT)
     turn = _choose_turn(rect, orientation or layout_upright_score)
     work = rotate_quarter(rect, turn)
     forward = _quarter_turn_matrix(turn, rect.shape[1], rect.shape[0]) @ forward
@@ -229,6 +248,28 @@ def rotate_quarter(image: np.ndarray, turn: int) -> np.ndarray:
     if turn not in codes:
         raise ValueError(f"turn must be 0, 90, 180 or 270, got {turn}")
     return cv2.rotate(image, codes[turn])
+
+
+def pad_to_aspect(image: np.ndarray, max_aspect: float) -> np.ndarray:
+    """Extend an image with white paper at its bottom or right until long/short is at most ``max_aspect``.
+
+    A photo of a single printed line, a receipt strip or a 20000 x 20 px
+    upload becomes a page with that strip at its top (or left): every
+    detector then sees a page-shaped image of at least ``long / max_aspect``
+    pixels on its short side, and no resize inside them can reach zero
+    pixels. Pixel coordinates of the original content do not change.
+
+    >>> pad_to_aspect(np.zeros((2, 12, 3), np.uint8), 3.0).shape
+    (4, 12, 3)
+    >>> pad_to_aspect(np.zeros((10, 12, 3), np.uint8), 3.0).shape
+    (10, 12, 3)
+    """
+    height, width = image.shape[:2]
+    if max(width, height) <= max_aspect * min(width, height):
+        return image
+    short = math.ceil(max(width, height) / max_aspect)
+    bottom, right = (short - height, 0) if width >= height else (0, short - width)
+    return cv2.copyMakeBorder(image, 0, bottom, 0, right, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
 
 def _fit_size(width: float, height: float, long_side: int) -> tuple[int, int]:

@@ -75,3 +75,36 @@ def test_cuda_asked_for_without_onnxruntime_gpu_is_a_clear_model_error() -> None
     with pytest.raises(ModelError, match="onnxruntime-gpu"):
         resolve_device("cuda")
     assert OcrEngine(device="auto").device == "cpu"
+
+
+def _peak_rss_reset() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_rss_bytes() -> int:
+    with open("/proc/self/status") as handle:
+        return next(int(line.split()[1]) * 1024 for line in handle if line.startswith("VmHWM:"))
+
+
+@pytest.mark.parametrize("shape", [(20000, 20, 3), (20, 20000, 3), (1600, 1, 3), (2, 1600, 3)])
+def test_slivers_are_read_within_bounded_memory(engine: OcrEngine, shape: tuple[int, int, int]) -> None:
+    # RapidOCR scales the short side up without bounding the long one: 20 x 20000 px once took 3.7 GB arrays.
+    if not _peak_rss_reset():
+        pytest.skip("needs Linux /proc/self/clear_refs to measure peak memory")
+    before = _peak_rss_bytes()
+    read = engine.read(np.full(shape, 255, np.uint8))
+    assert read.result.lines == ()
+    assert _peak_rss_bytes() - before < 400 * 1024 * 1024
+
+
+def test_text_at_the_top_of_a_strip_keeps_its_coordinates(engine: OcrEngine, text_page: np.ndarray) -> None:
+    strip = np.ascontiguousarray(text_page[40:120])  # the title line only: 1200 x 80 px, 15:1
+    lines = engine.read(strip).result.lines
+    assert [line.text for line in lines] == ["职业技能等级证书"]
+    x0, y0, x1, y1 = lines[0].bbox
+    assert 0 <= y0 < y1 <= strip.shape[0] and 60 <= x0 <= 100

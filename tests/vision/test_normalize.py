@@ -295,3 +295,32 @@ def test_normalize_on_generated_photos(design: str, conditions: str, seed: int) 
     assert error < 0.04 * max(pixels.shape[:2])
     # Quarter turns: the text axis is right; 0 versus 180 is left to OCR in production.
     assert normalized.rotation % 180 == sample.truth.rotation % 180
+
+
+# --- geometry guards: slivers and strips ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("width", "height"), [(20, 20_000), (20_000, 20), (1, 40_000), (50_000, 1000), (4000, 200)])
+def test_any_strip_becomes_a_page_shaped_work_image(width: int, height: int) -> None:
+    from vision.normalize import MAX_WORK_ASPECT
+
+    pixels = np.full((height, width, 3), 255, np.uint8)
+    pixels[: max(1, height // 3), : max(1, width // 3)] = 30
+    decoded = DecodedImage(pixels=pixels, media_type="image/png", source_name="strip.png")
+    work = normalize(decoded, long_side=1600)
+    long, short = max(work.pixels.shape[:2]), min(work.pixels.shape[:2])
+    assert long == 1600 and long <= MAX_WORK_ASPECT * short + 1
+    # The content keeps its coordinates: the work image's dark corner maps back to the upload's.
+    dark = np.argwhere(work.pixels[:, :, 0] < 128)
+    assert dark.size
+    x0, y0, x1, y1 = work.bbox_to_upload(((0.0, 0.0), (float(work.width), 0.0),
+                                          (float(work.width), float(work.height)), (0.0, float(work.height))))
+    assert (x0, y0) == (0, 0) and (x1, y1) == (width, height)
+
+
+def test_certificate_shapes_are_never_padded() -> None:
+    from vision.normalize import pad_to_aspect
+
+    for shape in ((1131, 1600, 3), (1600, 800, 3), (1000, 1000, 3)):
+        image = np.zeros(shape, np.uint8)
+        assert pad_to_aspect(image, 2.4) is image

@@ -172,3 +172,17 @@ def test_generated_photos(design: str, conditions: str, seed: int, expected: lis
     decoded = DecodedImage(pixels=sample.photo.decode(), media_type="image/jpeg", source_name="sample.jpg")
     image = normalize(decoded, long_side=1600, orientation=lambda pixels: 0.0)
     assert kinds(ImageQualityDetector()(image, decoded)) == expected
+
+
+@pytest.mark.parametrize(("width", "height", "sliver"), [(20, 20_000, True), (4000, 199, True), (4000, 200, False),
+                                                          (200, 4000, False), (1600, 1131, False)])
+def test_extreme_aspect_is_its_own_finding(width: int, height: int, sliver: bool) -> None:
+    from vision.normalize import normalize
+
+    pixels = np.full((height, width, 3), 250, np.uint8)
+    decoded = DecodedImage(pixels=pixels, media_type="image/png", source_name="strip.png")
+    found = ImageQualityDetector()(normalize(decoded), decoded)
+    kinds = [d.kind for d in found]
+    assert ("extreme_aspect" in kinds) is sliver
+    if sliver:
+        assert kinds == ["extreme_aspect"] and found[0].extras["advice"] == ADVICE["extreme_aspect"][0]

@@ -51,6 +51,8 @@ finding             default    measured
                                flat-topped glare spots of 0.5-2.7 % on dimmed
                                photos: 20 of 24 found; crisp white patches: 0 of 24
 ``too_small``       600 px     upload pixels along the sheet's long side
+``extreme_aspect``  20:1       long/short side of the upload; a certificate is
+                               1:1-2:1, a photo of one printed line 4:1-12:1
 ==================  =========  ====================================================
 
 False alarms are worse than misses here (``rules/quality.py`` only turns
@@ -67,6 +69,7 @@ import cv2
 import numpy as np
 
 from certcheck.types import DecodedImage, Detection, NormalizedImage, Quad
+from vision.normalize import MAX_UPLOAD_ASPECT
 
 __all__ = ["ADVICE", "MEASURE_LONG_SIDE", "ImageQualityDetector", "QualityMeasures", "measure_quality"]
 
@@ -104,6 +107,10 @@ ADVICE: dict[str, tuple[str, str]] = {
     "glare": (
         "证书上有反光，请调整角度避开灯光或关闭闪光灯后重新拍摄",
         "There is glare on the certificate; tilt the phone away from the light or turn off the flash and retake it",
+    ),
+    "extreme_aspect": (
+        "图片过于细长，不是一张完整的证书照片，请拍摄整张证书后重新上传",
+        "The image is far too long and narrow to be a photo of a whole certificate; photograph the whole certificate",
     ),
     "blank": (
         "没有在图片中找到证书内容，请对准证书、让证书占满画面后重新拍摄",
@@ -161,6 +168,9 @@ class ImageQualityDetector:
         min_midband: mid-frequency content that tells blurred text from a blank sheet.
         min_glare_share: smallest glare blob, as a share of the sheet's area.
         max_glare_ring_level: paper level around a clipped blob below which it is glare.
+        max_aspect: longest long/short ratio of an upload that is judged at all
+            (``vision.normalize.MAX_UPLOAD_ASPECT``, 20:1); beyond it the only
+            finding is ``extreme_aspect``.
     """
 
     name = "image_quality.v1"
@@ -177,7 +187,9 @@ class ImageQualityDetector:
         min_midband: float = 3.0,
         min_glare_share: float = 0.005,
         max_glare_ring_level: float = 238.0,
+        max_aspect: float = MAX_UPLOAD_ASPECT,
     ) -> None:
+        self.max_aspect = max_aspect
         self.min_long_side = min_long_side
         self.max_blur_permille = max_blur_permille
         self.min_paper_level = min_paper_level
@@ -199,6 +211,11 @@ class ImageQualityDetector:
             One :class:`~certcheck.types.Detection` per problem, with the
             measured values, the threshold and the retake advice in ``extras``.
         """
+        upload_w, upload_h = (decoded.width, decoded.height) if decoded is not None else image.upload_size
+        aspect = max(upload_w, upload_h) / max(1, min(upload_w, upload_h))
+        if aspect > self.max_aspect:
+            # A sliver: none of the measures below describes a certificate photo.
+            return [self._detection("extreme_aspect", 1.0, aspect=float(aspect), threshold=self.max_aspect)]
         m = measure_quality(image, decoded)
         found = [self._too_small(m)]
         if m.paper_level < self.min_paper_level:

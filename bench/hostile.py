@@ -1,0 +1,95 @@
+"""Run the hostile-input corpus through the pipeline in one process; print each answer and the peak RSS.
+
+    nice -n 5 .venv/bin/python -m bench.hostile [--only NAME...] [--json]
+
+Each case of ``tests/hostile/corpus.py`` is checked by one shared
+:class:`~certcheck.pipeline.Checker` (models loaded once, as in the server);
+the process's resident memory is sampled every 20 ms during each check. The
+line per case gives the answer (a report's verdict and evidence codes, or the
+error code), whether it is the answer the corpus expects, the time and the
+peak RSS while that case ran.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from typing import Any
+
+from bench.load import PeakRss
+from certcheck.errors import CertcheckError
+from certcheck.settings import Settings
+from tests.hostile.corpus import CASES, HostileCase, built
+
+
+def _reset_peak_rss() -> None:
+    """Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM), so each case is measured alone."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+    except OSError:
+        pass
+
+
+def _peak_rss_since_reset() -> int:
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_case(checker: Any, case: HostileCase) -> dict[str, Any]:
+    """Check one case; the answer in the corpus's own terms (``report`` or ``"<status> <code>"``)."""
+    data = built(case.name)
+    started = time.perf_counter()
+    _reset_peak_rss()
+    with PeakRss(os.getpid(), every_s=0.02) as rss:
+        try:
+            report = checker.check_bytes(data, case.filename)
+            answer, codes, level = "report", sorted({e.code.value for e in report.verdict.evidence}), report.verdict.risk_level.value
+        except CertcheckError as exc:
+            answer, codes, level = f"{exc.http_status} {exc.code}", [], None
+    ok = answer == case.expect and (case.evidence is None or case.evidence in codes)
+    return {
+        "case": case.name, "bytes": len(data), "answer": answer, "risk_level": level, "codes": codes,
+        "expected": case.expect + (f" + {case.evidence}" if case.evidence else ""), "ok": ok,
+        "seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(max(rss.peak_bytes, _peak_rss_since_reset()) / 1e6),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", default=None, help="case names to run")
+    parser.add_argument("--json", action="store_true", help="one JSON object per case")
+    args = parser.parse_args(argv)
+
+    from certcheck.pipeline import Checker
+
+    checker = Checker.from_settings(Settings(templates=[], issuers=[]))
+    checker.warm_up()
+    cases = [case for case in CASES if args.only is None or case.name in args.only]
+    results = [run_case(checker, case) for case in cases]
+    for row in results:
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            verdict = f"{row['risk_level']} {','.join(row['codes'])}" if row["answer"] == "report" else ""
+            print(
+                f"{'ok ' if row['ok'] else 'BAD'} {row['case']:<28} {row['bytes']:>8} B  {row['answer']:<26} "
+                f"{verdict:<34} {row['seconds']:>6.2f} s  {row['peak_rss_mb']:>5} MB"
+            )
+    peak = max((row["peak_rss_mb"] for row in results), default=0)
+    print(f"peak RSS over the corpus: {peak} MB; {sum(r['ok'] for r in results)}/{len(results)} as expected",
+          file=sys.stderr)
+    return 0 if all(row["ok"] for row in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
