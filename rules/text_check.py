@@ -6,14 +6,16 @@ qualifying a certificate, and posing as a government body. This applies the
 ``text`` scope of ``rules/data/wording.yaml`` and reports each finding with
 ``start``/``end`` offsets into the text as given (not the folded text).
 
-A word that is *mentioned* rather than *used* is not a finding:
+A word that is *mentioned* rather than *used* is not a finding: a news item or a
+warning quoting the claims (一些机构宣称“包过”……谨防上当), a regulator's list of
+banned phrases, an explainer naming 国家职业资格证书 and the ministry's query
+channels. The frames that tell a mention from a claim are data
+(``rules/data/text_frames.yaml``, applied by :mod:`rules.text_frames`); the
+findings set aside are kept in :attr:`TextCheck.mentions` with the frame's id.
 
-* **quoted in a reporting context**: the word alone inside quotation marks
-  followed, in the same sentence, by a word that names it as wording
-  (使用“包过”“国家认可”等字样, 以“无门槛”为噱头) — a news item or an official
-  notice quoting the banned words;
-* **negated or warned against** just before it in the same clause
-  (严禁代考, 谨防“包过”, 并非国家认可).
+Claims written with homophones or look-alike characters (官方忍证, 不限年令) are
+found through the same file's variant table, for the entries that allow near
+misses (``fuzzy: true``).
 
 The risk level and score come from :mod:`rules.verdict`, exactly as for a
 certificate.
@@ -21,16 +23,35 @@ certificate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from certcheck.errors import RequestError
 from certcheck.privacy import mask_id_numbers
 from certcheck.types import Evidence, RiskLevel, Severity
 from rules.catalogue import RuleData, default_rule_data
 from rules.evidence import make_evidence
+from rules.text_frames import (
+    Discourse,
+    TextFrames,
+    default_frames,
+    iter_variant_spans,
+    mention_frame,
+    read_discourse,
+    span_frame,
+)
 from rules.verdict import risk_level_of, risk_score_of
-from rules.wording import FUZZY_THRESHOLD, Scope, WordingHit, WordingRules, default_wording, find_wording
+from rules.wording import (
+    FUZZY_THRESHOLD,
+    Scope,
+    WordingEntry,
+    WordingHit,
+    WordingRules,
+    default_wording,
+    find_wording,
+    fold,
+)
 
 __all__ = ["MAX_TEXT_CHARS", "TextCheck", "TextFinding", "check_text", "is_mention"]
 
@@ -39,27 +60,18 @@ __all__ = ["MAX_TEXT_CHARS", "TextCheck", "TextFinding", "check_text", "is_menti
 #: (about a second of matching on one core).
 MAX_TEXT_CHARS = 100_000
 
-_OPEN_QUOTES = "“‘\"'「『《"
-_CLOSE_QUOTES = "”’\"'」』》"
-#: Words that name what precedes them as wording, not a claim (字样, 噱头...).
-_MENTION_MARKERS = ("字样", "字眼", "噱头", "用语", "词语", "表述", "等宣传", "等名义", "等词", "等说法", "之类")
-#: Words that negate or warn against what follows in the same clause.
-_NEGATIONS = ("严禁", "禁止", "不得", "杜绝", "谨防", "警惕", "打击", "切勿", "防范", "查处", "整治", "并非",
-              "不是", "没有", "冒充", "假冒", "冒用", "假借", "不存在", "识破", "揭穿")
-_SENTENCE_END = "。！？!?\n"
-_CLAUSE_END = _SENTENCE_END + "，,；;"
-#: How far (characters) a quote's closing mark and a mention marker or a negation may be from the word.
-_QUOTE_REACH = 30
-_NEGATION_REACH = 8
-
 
 @dataclass(frozen=True)
 class TextFinding:
-    """One piece of evidence and where its span is in the checked text (``[start, end)``)."""
+    """One piece of evidence and where its span is in the checked text (``[start, end)``).
+
+    ``frame`` is, for a mention set aside, the id of the frame or genre that made it one.
+    """
 
     evidence: Evidence
     start: int
     end: int
+    frame: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,30 +83,15 @@ class TextCheck:
     summary: str
     summary_en: str
     findings: tuple[TextFinding, ...]
-
-
-def _quoted_mention(text: str, start: int, end: int) -> bool:
-    opening = start - 1
-    while opening >= 0 and text[opening].isspace():
-        opening -= 1
-    closing = end
-    while closing < len(text) and text[closing].isspace():
-        closing += 1
-    if opening < 0 or closing >= len(text) or text[opening] not in _OPEN_QUOTES or text[closing] not in _CLOSE_QUOTES:
-        return False
-    after = text[closing + 1 : closing + 1 + _QUOTE_REACH]
-    cut = min((after.find(c) for c in _SENTENCE_END if c in after), default=len(after))
-    return any(marker in after[:cut] for marker in _MENTION_MARKERS)
-
-
-def _negated(text: str, start: int) -> bool:
-    before = text[max(0, start - _NEGATION_REACH) : start]
-    cut = max((before.rfind(c) for c in _CLAUSE_END), default=-1)
-    return any(word in before[cut + 1 :] for word in _NEGATIONS)
+    mentions: tuple[TextFinding, ...] = ()
 
 
 def is_mention(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` is quoted or warned against rather than claimed.
+    """Whether ``text[start:end]`` is quoted, reported or warned against rather than claimed.
+
+    Only the span frames of ``text_frames.yaml`` that hold for every code are
+    tried (no sentence or genre frames): the answer does not depend on the rest
+    of the text.
 
     >>> is_mention("不得使用“包过”“国家认可”等字样进行宣传", 5, 7)
     True
@@ -103,7 +100,62 @@ def is_mention(text: str, start: int, end: int) -> bool:
     >>> is_mention("考试严禁代考", 4, 6)
     True
     """
-    return _quoted_mention(text, start, end) or _negated(text, start)
+    return span_frame(read_discourse(text), start, end) is not None
+
+
+def _inside_exception(folded: str, start: int, end: int, entry: WordingEntry) -> bool:
+    for phrase in entry.except_in:
+        key = fold(phrase).text
+        if any(m.start() <= start and end <= m.end() for m in re.finditer(re.escape(key), folded)):
+            return True
+    return False
+
+
+def _variant_hits(text: str, rules: WordingRules, frames: TextFrames) -> list[WordingHit]:
+    """Claims written with a homophone or look-alike character, for entries that allow near misses."""
+    variants = frames.variants
+    folded = fold(text)
+    hits: list[WordingHit] = []
+    for entry in rules.entries:
+        if not entry.fuzzy or Scope.TEXT not in entry.scope:
+            continue
+        for phrase in entry.phrases:
+            for start, end in iter_variant_spans(folded.text, phrase, variants):
+                if _inside_exception(folded.text, start, end, entry):
+                    continue
+                if entry.text_context and not re.match(entry.text_context, folded.text[end:]):
+                    continue
+                first, last = folded.span(start, end)
+                hits.append(WordingHit(entry, first, last, text[first:last], variants.score))
+    return hits
+
+
+def _merge(hits: Sequence[WordingHit], extra: Sequence[WordingHit]) -> list[WordingHit]:
+    """``hits`` plus the ``extra`` ones no hit of the same code overlaps (the first of overlapping extras)."""
+    kept = list(hits)
+    for hit in sorted(extra, key=lambda h: (h.start, -(h.end - h.start))):
+        if not any(k.entry.code == hit.entry.code and k.start < hit.end and hit.start < k.end for k in kept):
+            kept.append(hit)
+    return kept
+
+
+def _order(finding: TextFinding) -> tuple[int, int, str]:
+    return finding.start, finding.end, finding.evidence.code.value
+
+
+def _judged(text: str, hits: Sequence[WordingHit], frames: TextFrames,
+            data: RuleData) -> tuple[list[TextFinding], list[TextFinding]]:
+    discourse: Discourse = read_discourse(text, frames)
+    claims: list[TextFinding] = []
+    mentions: list[TextFinding] = []
+    for hit in hits:
+        frame = mention_frame(discourse, hit.start, hit.end, hit.entry.code, frames)
+        finding = _finding(hit, data)
+        if frame is None:
+            claims.append(finding)
+        else:
+            mentions.append(replace(finding, frame=frame))
+    return claims, mentions
 
 
 def _finding(hit: WordingHit, data: RuleData) -> TextFinding:
@@ -137,6 +189,7 @@ def check_text(
     *,
     rules: WordingRules | None = None,
     data: RuleData | None = None,
+    frames: TextFrames | None = None,
     fuzzy_threshold: float = FUZZY_THRESHOLD,
 ) -> TextCheck:
     """Apply the publicity, impersonation and restricted-word rules to ``text``.
@@ -146,6 +199,7 @@ def check_text(
             :data:`MAX_TEXT_CHARS` characters.
         rules: wording rules (default: the packaged ones).
         data: rule data for categories and clauses (default: the packaged ones).
+        frames: the claim/mention frames and variants (default: the packaged ones).
         fuzzy_threshold: near-miss threshold (the evaluation varies it).
 
     Raises:
@@ -162,10 +216,14 @@ def check_text(
         )
     rules = rules or default_wording()
     data = data or default_rule_data()
-    hits = [h for h in find_wording(text, rules, Scope.TEXT, fuzzy_threshold=fuzzy_threshold)
-            if not is_mention(text, h.start, h.end)]
-    findings = sorted((_finding(h, data) for h in hits), key=lambda f: (f.start, f.end, f.evidence.code.value))
+    frames = frames or default_frames()
+    hits = find_wording(text, rules, Scope.TEXT, fuzzy_threshold=fuzzy_threshold)
+    if fuzzy_threshold < 100:
+        hits = _merge(hits, _variant_hits(text, rules, frames))
+    claims, mentions = _judged(text, hits, frames, data)
+    findings = sorted(claims, key=_order)
     evidence = [f.evidence for f in findings]
     level = risk_level_of(evidence)
     summary, summary_en = _summary(level, findings, data)
-    return TextCheck(level, risk_score_of(level, evidence), summary, summary_en, tuple(findings))
+    return TextCheck(level, risk_score_of(level, evidence), summary, summary_en, tuple(findings),
+                     tuple(sorted(mentions, key=_order)))
