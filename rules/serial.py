@@ -30,7 +30,8 @@ from datetime import date
 
 from certcheck.types import CertificateFields, CertificateKind, Evidence, EvidenceCode, FieldValue, IssuerKind, Severity
 from ocr.fields import find_label
-from ocr.text import compact, fix_digit_confusions, normalize_serial
+from certcheck.safe_regex import compile_safe
+from ocr.text import compact, fix_digit_confusions, normalize_serial, to_halfwidth
 from rules.catalogue import RuleData
 from rules.context import RuleContext
 from rules.evidence import make_evidence
@@ -46,6 +47,7 @@ __all__ = [
     "parse_qualification_serial",
     "parse_skill_level_serial",
     "printed_level_digit",
+    "registered_serial_form",
     "serial_format_rule",
     "serial_matches_template",
     "serial_semantics_rule",
@@ -57,6 +59,9 @@ __all__ = [
 #: finding is medium ("verify by eye"), never high on its own.
 MIN_SURE_SERIAL_CONFIDENCE = 0.8
 
+_SPACES = re.compile(r"\s+")
+_LETTER_HEAD = re.compile(r"^[A-Za-z]*")
+
 
 @dataclass(frozen=True)
 class SerialCheck:
@@ -67,8 +72,26 @@ class SerialCheck:
     matches_after_ocr_fix: bool
 
 
+def registered_serial_form(serial: str) -> str:
+    """A printed serial as CONTRACT.md section 4 matches it: full-width to ASCII, spaces removed.
+
+    Hyphens and every other separator are kept, so a pattern that prints them
+    (``^AB\\d{4}-\\d{6}$``) matches its serials.
+
+    >>> registered_serial_form("ＡＢ２０２１－０００ １２３")
+    'AB2021-000123'
+    """
+    return _SPACES.sub("", to_halfwidth(serial))
+
+
 def serial_matches_template(serial: str, pattern: str) -> SerialCheck:
-    """Check ``serial`` against ``pattern`` (whole match, after normalisation).
+    """Check ``serial`` against ``pattern`` (whole match, after the contract's normalisation).
+
+    ``matches`` is the contract's own test. ``matches_after_ocr_fix`` also
+    admits the serial once the usual OCR confusions are undone (O/0, I/1,
+    S/5...), or once separators the pattern has no room for are dropped (a
+    stray ``.`` or ``-`` read between digits): either way a person should
+    look, the serial is not known to be wrong.
 
     >>> p = r'^[SY]\\d{4}\\d{2}\\d{6}\\d{2}[1-5]\\d{6}$'
     >>> serial_matches_template("Ｓ000044030001244000123", p).matches
@@ -78,15 +101,26 @@ def serial_matches_template(serial: str, pattern: str) -> SerialCheck:
     (False, True)
     >>> serial_matches_template("S00004403000124400012", p).matches_after_ocr_fix
     False
+    >>> serial_matches_template("AB2021-000123", r'^AB\\d{4}-\\d{6}$').matches
+    True
+    >>> serial_matches_template("AB2021000123", r'^AB\\d{4}-\\d{6}$').matches_after_ocr_fix
+    False
+
+    Raises:
+        certcheck.safe_regex.UnsafePattern: ``pattern`` is outside the safe subset
+            (never for a loaded template: its pattern was checked at registration).
     """
-    normalized = normalize_serial(serial)
-    regex = re.compile(pattern)
+    normalized = registered_serial_form(serial)
+    regex = compile_safe(pattern)
     if regex.fullmatch(normalized):
         return SerialCheck(normalized, True, True)
+    stripped = normalize_serial(serial)
     # Keep a leading letter block (the organisation-type letter), fix the rest.
-    head = re.match(r"^[A-Za-z]*", normalized).group(0)  # type: ignore[union-attr]
-    candidates = {head + fix_digit_confusions(normalized[len(head):]), fix_digit_confusions(normalized)}
-    fixed = any(regex.fullmatch(c) for c in candidates)
+    candidates = {stripped}
+    for form in (normalized, stripped):
+        head = _LETTER_HEAD.match(form).group(0)  # type: ignore[union-attr]
+        candidates |= {head + fix_digit_confusions(form[len(head):]), fix_digit_confusions(form)}
+    fixed = any(regex.fullmatch(c) for c in candidates - {normalized})
     return SerialCheck(normalized, False, fixed)
 
 

@@ -24,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from certcheck.errors import NotFound, RegistryError
-from templates_registry.layout import LearntLayout, load_layout
+from templates_registry.layout import LAYOUT_FILE, LearntLayout, load_layout
 from templates_registry.models import IssuerRecord, TemplateSpec
 
 __all__ = [
@@ -44,6 +44,9 @@ BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 TEMPLATE_FILE = "template.yaml"
 #: Registry files are small; a cap keeps a hostile upload from exhausting memory.
 MAX_DATA_FILE_BYTES = 512 * 1024
+
+#: A template is a few levels deep (marks.qr.domains); deeper nesting is refused before Python's recursion limit.
+MAX_YAML_DEPTH = 32
 
 ISSUER_REQUIRED_COLUMNS = ("code", "name", "kind", "status", "occupations")
 ISSUER_OPTIONAL_COLUMNS = ("aliases", "uscc", "registered_on")
@@ -65,7 +68,7 @@ class Template:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe loader that also refuses anchors/aliases (no billion-laughs expansion)."""
+    """Safe loader that also refuses anchors/aliases (no billion-laughs expansion) and deep nesting."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -73,14 +76,26 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases are not allowed in certcheck data files", event.start_mark
             )
-        return super().compose_node(parent, index)
+        depth = getattr(self, "_certcheck_depth", 0)
+        if depth >= MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"YAML nested more than {MAX_YAML_DEPTH} levels deep", self.peek_event().start_mark
+            )
+        self._certcheck_depth = depth + 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._certcheck_depth = depth
 
 
 def safe_load_yaml(text: str) -> Any:
-    """Parse YAML with plain data types only: no tags, no objects, no aliases.
+    """Parse YAML with plain data types only: no tags, no objects, no aliases, at most :data:`MAX_YAML_DEPTH` deep.
 
     >>> safe_load_yaml("a: [1, 2]")
     {'a': [1, 2]}
+
+    Raises:
+        yaml.YAMLError: invalid YAML, a tag, an alias, or nesting deeper than :data:`MAX_YAML_DEPTH`.
     """
     return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - the loader is a SafeLoader subclass
 
@@ -112,10 +127,17 @@ def load_template_folder(folder: Path, layer: str = "custom") -> Template:
     spec_path = folder / TEMPLATE_FILE
     if not spec_path.is_file():
         raise RegistryError(f"{folder}: 缺少 {TEMPLATE_FILE}", f"{folder}: no {TEMPLATE_FILE}")
+    _inside(folder, spec_path)
     try:
         raw = safe_load_yaml(_read_text(spec_path))
     except yaml.YAMLError as exc:
         raise RegistryError(f"{spec_path}: YAML 格式错误：{exc}", f"{spec_path}: invalid YAML: {exc}") from exc
+    except RecursionError:
+        raise RegistryError(
+            f"{spec_path}: YAML 嵌套过深", f"{spec_path}: YAML nested too deeply (at most {MAX_YAML_DEPTH} levels)"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise RegistryError(f"{spec_path}: 不是 UTF-8 文本", f"{spec_path}: not UTF-8 text ({exc.reason})") from None
     if not isinstance(raw, dict):
         raise RegistryError(f"{spec_path}: 应为键值映射", f"{spec_path}: expected a mapping")
     try:
@@ -128,7 +150,33 @@ def load_template_folder(folder: Path, layer: str = "custom") -> Template:
         raise RegistryError(
             f"{spec_path}: 找不到参考图 {spec.reference_image}", f"{spec_path}: missing reference image {reference}"
         )
-    return Template(spec=spec, folder=folder, layer=layer, layout=load_layout(folder))
+    _inside(folder, reference)
+    _inside(folder, folder / LAYOUT_FILE)
+    try:
+        layout = load_layout(folder)
+    except (RecursionError, ValueError, OSError) as exc:
+        raise RegistryError(
+            f"{folder / LAYOUT_FILE}: 无法读取", f"{folder / LAYOUT_FILE}: unreadable ({type(exc).__name__})"
+        ) from None
+    return Template(spec=spec, folder=folder, layer=layer, layout=layout)
+
+
+def _inside(folder: Path, path: Path) -> None:
+    """Refuse a file of a template folder that is a link to somewhere outside the folder.
+
+    A ``template.yaml`` linked to ``/etc/shadow`` would otherwise have its
+    lines quoted in the YAML error message.
+
+    Raises:
+        RegistryError: ``path`` resolves outside ``folder``.
+    """
+    if not path.is_symlink() and not path.exists():
+        return
+    root, target = folder.resolve(), path.resolve()
+    if root != target.parent and root not in target.parents:
+        raise RegistryError(
+            f"{path}: 模板目录中的文件不能链接到目录之外", f"{path}: links outside the template folder; refused"
+        )
 
 
 def _template_folders(path: Path) -> list[Path]:

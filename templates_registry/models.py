@@ -7,12 +7,12 @@ silently ignored setting.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from certcheck.safe_regex import UnsafePattern, compile_safe
 from certcheck.types import CertificateKind, IssuerKind, IssuerStatus
 
 __all__ = [
@@ -38,19 +38,21 @@ class SerialSpec(_Strict):
     """Where the serial is printed and its registered format."""
 
     label: str = Field(min_length=1)
-    #: Python regex matched against the whole normalised serial; ``None`` when the
-    #: format is not published (e.g. 专项职业能力证书, cert-facts §2), so no format check.
+    #: A regex in the safe subset of :mod:`certcheck.safe_regex` (Python syntax
+    #: without lookarounds or backreferences, run on RE2), matched against the
+    #: whole normalised serial; ``None`` when the format is not published (e.g.
+    #: 专项职业能力证书, cert-facts §2), so no format check.
     pattern: str | None = None
 
     @field_validator("pattern")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
+    def _safe(cls, value: str | None) -> str | None:
         if value is None:
             return None
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"serial.pattern is not a valid regular expression: {exc}") from exc
+            compile_safe(value)
+        except UnsafePattern as exc:
+            raise ValueError(f"serial.pattern refused: {exc}") from None
         return value
 
 
@@ -88,7 +90,7 @@ class TemplateSpec(_Strict):
     name: str = Field(min_length=1)
     kind: CertificateKind
     title: str = Field(min_length=1)
-    reference_image: str = Field(min_length=1)
+    reference_image: str = Field(min_length=1, max_length=128)
     issuer_code: str | None = None
     #: Where the layout and rules of this template come from (a document number).
     source: str | None = None
@@ -103,6 +105,8 @@ class TemplateSpec(_Strict):
         # The reference image must sit inside the template folder: no path tricks.
         if "/" in value or "\\" in value or value in {".", ".."} or value.startswith("."):
             raise ValueError("reference_image must be a plain file name inside the template folder")
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+            raise ValueError("reference_image must not contain control characters (NUL, newline…)")
         return value
 
     @model_validator(mode="after")

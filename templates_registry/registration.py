@@ -55,7 +55,7 @@ from templates_registry.loader import (
     parse_issuer_csv,
     safe_load_yaml,
 )
-from templates_registry.models import IssuerRecord
+from templates_registry.models import IssuerRecord, TemplateSpec
 from vision.decode import decode_image
 
 if TYPE_CHECKING:
@@ -182,7 +182,13 @@ def register_template(
         staging = templates_dir / f"{_STAGING_PREFIX}{secrets.token_hex(6)}"
         staging.mkdir()
         try:
-            template = _stage(staging, spec_yaml, reference, engine, learner)
+            try:
+                template = _stage(staging, spec_yaml, reference, engine, learner)
+            except (ValueError, OSError, RecursionError) as exc:
+                # Whatever the upload holds, a bad registration is the uploader's data error (422), never a 500.
+                raise RegistryError(
+                    f"模板数据无效：{type(exc).__name__}", f"invalid template data: {type(exc).__name__}: {exc}"[:500]
+                ) from None
             target = templates_dir / template.spec.id
             replaced = target.exists()
             aside = templates_dir / f"{_REPLACED_PREFIX}{template.spec.id}-{secrets.token_hex(4)}"
@@ -227,12 +233,21 @@ def _validated(staging: Path, reference: bytes) -> Template:
     """Put the image where the spec names it, then validate both exactly as the loader reads them."""
     try:
         raw = safe_load_yaml((staging / TEMPLATE_FILE).read_text(encoding="utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError):
         raw = None  # not dropped: load_template_folder below raises it with the file and position
     name = raw.get("reference_image") if isinstance(raw, dict) else None
-    if isinstance(name, str) and name and "/" not in name and "\\" not in name and not name.startswith("."):
+    if isinstance(name, str) and _plain_name(name):
         _write_file(staging / name, reference)
     return load_template_folder(staging, "data_dir")
+
+
+def _plain_name(name: str) -> bool:
+    """A name the spec validator will accept for ``reference_image``; anything else is never written."""
+    try:
+        TemplateSpec._plain_file_name(name)  # the model's own rule for the name
+    except ValueError:
+        return False
+    return 0 < len(name) <= 128 and len(name.encode("utf-8")) <= 255
 
 
 def register_template_folder(

@@ -65,7 +65,46 @@ def test_serial_unpublished_format_is_not_checked() -> None:
 
 
 def test_serial_matches_template_reports_normalised_value() -> None:
-    assert serial_matches_template("S-0000 44030001244000123", PATTERN).normalized == "S000044030001244000123"
+    # CONTRACT section 4: full-width to ASCII and spaces removed; hyphens and other separators kept.
+    assert serial_matches_template("Ｓ－0000 44030001244000123", PATTERN).normalized == "S-000044030001244000123"
+
+
+HYPHENATED = TemplateSpec.model_validate({
+    "id": "ab", "name": "某样式证书", "kind": "training", "title": "培训合格证书",
+    "reference_image": "reference.png", "serial": {"label": "编号", "pattern": r"^AB\d{4}-\d{6}$"},
+})
+
+
+@pytest.mark.parametrize("serial", ["AB2021-000123", "ＡＢ２０２１－０００１２３", "AB 2021-000 123"])
+def test_a_pattern_with_separators_matches_its_serials(serial: str) -> None:
+    assert serial_matches_template(serial, r"^AB\d{4}-\d{6}$").matches
+    assert check_serial(_fields(serial), HYPHENATED, None, default_rule_data()) == []
+
+
+@pytest.mark.parametrize("serial", ["AB2021000123", "AB2021_000123", "AB2021/000123", "AB2021-00012"])
+def test_a_missing_or_different_separator_fails_the_pattern(serial: str) -> None:
+    (evidence,) = check_serial(_fields(serial), HYPHENATED, None, default_rule_data())
+    assert evidence.code == EvidenceCode.SERIAL_FORMAT and evidence.severity == Severity.HIGH
+
+
+@pytest.mark.parametrize("serial", ["AB2O21-000123", "AB2021-OOO123", "AB202I-000l23"])
+def test_a_confusion_fixed_separated_serial_is_a_low_please_look(serial: str) -> None:
+    (evidence,) = check_serial(_fields(serial), HYPHENATED, None, default_rule_data())
+    assert evidence.severity == Severity.LOW and "人工核对" in evidence.message
+
+
+def test_a_stray_separator_in_a_plain_serial_is_a_low_please_look() -> None:
+    (evidence,) = check_serial(_fields("S0000-44030001244000123"), SPEC, None, default_rule_data())
+    assert evidence.severity == Severity.LOW
+
+
+def test_a_catastrophic_pattern_cannot_stall_a_check() -> None:
+    # ``^(a+)+$`` took 40 s on Python's backtracking engine for this input; RE2 is linear.
+    import time
+
+    started = time.perf_counter()
+    check = serial_matches_template("a" * 60 + "3456", r"^(a+)+$")
+    assert not check.matches and time.perf_counter() - started < 0.5
 
 
 def test_serial_unsure_read_is_medium() -> None:

@@ -118,3 +118,37 @@ def test_demo_issuer_registry_is_valid() -> None:
     if not demo.is_file():
         pytest.skip("demo registry not present")
     assert len(load_issuer_csv(demo)) >= 3
+
+
+def _linked_folder(tmp_path: Path, link_name: str, outside: Path) -> Path:
+    from templates_registry.loader import BUILTIN_DIR
+
+    builtin = BUILTIN_DIR / "hrss-skill-level-2021"
+    folder = tmp_path / "linked"
+    folder.mkdir()
+    for name in ("template.yaml", "reference.png"):
+        (folder / name).write_bytes((builtin / name).read_bytes())
+    (folder / link_name).unlink(missing_ok=True)
+    (folder / link_name).symlink_to(outside)
+    return folder
+
+
+@pytest.mark.parametrize("link_name", ["template.yaml", "reference.png", "layout.json"])
+def test_a_file_linked_out_of_its_template_folder_is_refused_unread(tmp_path: Path, link_name: str) -> None:
+    from certcheck.errors import RegistryError
+    from templates_registry.loader import load_template_folder
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:secret line\n", encoding="utf-8")
+    with pytest.raises(RegistryError) as info:
+        load_template_folder(_linked_folder(tmp_path, link_name, secret))
+    assert "outside the template folder" in info.value.message_en
+    assert "secret line" not in info.value.message_en + info.value.message
+
+
+def test_a_link_inside_the_folder_is_fine(tmp_path: Path) -> None:
+    from templates_registry.loader import load_template_folder
+
+    folder = _linked_folder(tmp_path, "reference.png", Path("original.png"))
+    (folder / "original.png").write_bytes((BUILTIN / "reference.png").read_bytes())
+    assert load_template_folder(folder).spec.id == "hrss-skill-level-2021"

@@ -95,6 +95,18 @@ def test_registration_repairs_an_interrupted_replacement(tmp_path: Path) -> None
     (b"\xff\xfe\x00binary", REFERENCE, "UTF-8"),
     (_spec(), b"", "reference image"),
     (_spec(), b"this is not an image at all" * 10, "cannot be read"),
+    # Hostile data that once answered 500: each is the uploader's error, named by its key.
+    (_spec().replace(b"pattern: '", b"pattern: 'a{4294967296}' #"), REFERENCE, "serial.pattern"),
+    (_spec().replace(b"pattern: '", b"pattern: '" + b"(" * 5000 + b"a" + b")" * 5000 + b"' #"), REFERENCE,
+     "serial.pattern"),
+    (_spec().replace(b"pattern: '", b"pattern: '^(?=S)\\d+$' #"), REFERENCE, "lookaround"),
+    (_spec().replace(b"pattern: '", b"pattern: '^(\\d)\\1$' #"), REFERENCE, "backreference"),
+    (_spec().replace(b"reference_image: reference.png", b'reference_image: "ref\\0.png"'), REFERENCE,
+     "reference_image"),
+    (_spec().replace(b"reference_image: reference.png", b"reference_image: " + b"r" * 300 + b".png"), REFERENCE,
+     "reference_image"),
+    (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", REFERENCE, "nested"),
+    (b"a:\n" + b"".join(b" " * i + b"b:\n" for i in range(1, 200)), REFERENCE, "nested"),
 ])
 def test_registration_rejects_bad_input_clearly(tmp_path: Path, spec: bytes, reference: bytes, needle: str) -> None:
     with pytest.raises(RegistryError) as info:
