@@ -23,6 +23,7 @@ from certcheck.privacy import mask_id_numbers
 from certcheck.settings import Settings
 from certcheck.types import (
     CertificateFields,
+    CertificateKind,
     Detection,
     Evidence,
     EvidenceCode,
@@ -37,16 +38,21 @@ from certcheck.types import (
 )
 from ocr.engine import OcrEngine, OcrRead
 from ocr.fields import extract_fields, find_title
-from ocr.layout import line_angle_deg
+from ocr.layout import line_angle_deg, rows_of, union_quad
 from ocr.signature import read_signature_block
+from rules.authorities import find_state_issuer, issuing_names
+from rules.burden import weigh_evidence
 from rules.catalogue import RuleData, default_rule_data
 from rules.context import RuleContext
-from rules.evidence import one_per_code_and_span
+from rules.documents import DocumentIdentity, identify_document
+from rules.evidence import make_evidence, one_per_code_and_span
 from rules.kinds import classify_title
 from rules.quality import check_image_quality
 from rules.registry import CERTIFICATE_RULES
 from rules.template_rules import check_template_match
+from rules.text_check import check_text
 from rules.verdict import build_verdict
+from rules.wording import span_quad
 from templates_registry.issuers import find_issuer
 from templates_registry.loader import Registry, load_registry
 from templates_registry.matching import TemplateCandidate, rank_templates
@@ -256,25 +262,67 @@ class Checker:
         )
         found = {**unlabelled, **found}
         fields = CertificateFields(kind=kind, title=title, **{k: found.get(k) for k in _REPORT_KEYS})
+        page_size = (normalized.width, normalized.height)
+        # What the upload is decides whether the certificate rules judge it at all.
+        document = identify_document(ocr, title, kind, detections, page_size, data)
+        if not document.is_certificate and document.type_id != "plain_text":
+            return _not_a_certificate(ocr, title, document, data)
         quality = check_image_quality(detections, ocr, fields, data)
         if quality:
             # Nothing else can be judged on a photo that could not be read.
             return fields, None, list(quality)
+        if not document.is_certificate:
+            return _not_a_certificate(ocr, title, document, data)
         matched, evidence = check_template_match(fields, candidates, data)
         issuer = find_issuer(self._registry, _issuer_names(fields, detections))
+        issuing = issuing_names(fields, detections, ocr, normalized.height, data.state_bodies)
         context = RuleContext(
-            ocr=ocr, page_size=(normalized.width, normalized.height), fields=fields,
+            ocr=ocr, page_size=page_size, fields=fields,
             candidates=tuple(candidates), matched=matched, issuer=issuer,
             registry=self._registry, detections=tuple(detections), data=data,
+            document=document, issuing_names=issuing, state_issuer=find_state_issuer(issuing, data.state_bodies),
         )
         for rule in CERTIFICATE_RULES:
             evidence += rule(context)
-        evidence = one_per_code_and_span(evidence)
+        # The burden of proof: what each finding is worth given who issued the document and what it is.
+        evidence = weigh_evidence(context, one_per_code_and_span(evidence))
         template = None
         if matched is not None:
             spec = matched.template.spec
             template = TemplateMatch(template_id=spec.id, name=spec.name, match_score=matched.score)
         return fields, template, evidence
+
+
+def _not_a_certificate(
+    ocr: OcrResult, title: FieldValue | None, document: DocumentIdentity, data: RuleData
+) -> tuple[CertificateFields, None, list[Evidence]]:
+    """An upload that is not a certificate: what it appears to be, and for an advert its text judged as a text."""
+    evidence = [make_evidence(
+        data, EvidenceCode.NOT_A_CERTIFICATE,
+        f"这不是证书，看起来是{document.name}。certcheck 只判断技术技能类证书。",
+        f"This is not a certificate; it appears to be {document.name_en}. certcheck judges vocational "
+        "certificates only.",
+        text=document.name, confidence=min(0.99, 0.5 + 0.05 * document.score),
+    )]
+    if document.document_class == "advert":
+        evidence += _advert_evidence(ocr, data)
+    return CertificateFields(kind=CertificateKind.NOT_CERTIFICATE, title=title), None, evidence
+
+
+def _advert_evidence(ocr: OcrResult, data: RuleData) -> list[Evidence]:
+    """The publicity rules on an advert's text (as ``check-text`` judges it), each finding on its row."""
+    rows = rows_of(ocr.lines)
+    text, starts = "", []
+    for row in rows:
+        starts.append(len(text))
+        text += row.text + "\n"
+    found: list[Evidence] = []
+    for finding in check_text(text[: 100_000], data=data).findings:
+        index = max(i for i, start in enumerate(starts) if start <= finding.start)
+        local = finding.start - starts[index], min(finding.end - starts[index], len(rows[index].text))
+        quad = span_quad(rows[index], *local) if local[1] > local[0] else union_quad(rows[index].lines)
+        found.append(replace(finding.evidence, quad=quad))
+    return found
 
 
 def _issuer_names(fields: CertificateFields, detections: Sequence[Detection]) -> list[tuple[str, str]]:

@@ -124,6 +124,7 @@ class EvidenceCode(str, enum.Enum):
     IMAGE_QUALITY = "IMAGE_QUALITY"
     TAMPERING = "TAMPERING"
     RECAPTURE = "RECAPTURE"
+    NOT_A_CERTIFICATE = "NOT_A_CERTIFICATE"
 
 
 class CertificateKind(str, enum.Enum):
@@ -135,6 +136,7 @@ class CertificateKind(str, enum.Enum):
     PROFESSIONAL_QUALIFICATION = "professional_qualification"
     TRAINING = "training"
     OTHER = "other"
+    NOT_CERTIFICATE = "not_certificate"
     UNKNOWN = "unknown"
 
     @property
@@ -381,6 +383,9 @@ class Evidence:
     text: str | None = None
     quad: Quad | None = None
     confidence: float = 1.0
+    #: What raised it, for the rules that weigh evidence afterwards (a wording entry ``wording:<id>``,
+    #: ``seal`` for a seal's text); not part of the report.
+    source: str | None = None
 
 
 @dataclass(frozen=True)

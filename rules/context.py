@@ -12,7 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from certcheck.types import CertificateFields, Detection, Evidence, OcrResult
+from rules.authorities import IssuingName, StateIssuer
 from rules.catalogue import RuleData
+from rules.documents import DocumentIdentity
 from templates_registry.issuers import IssuerMatch
 from templates_registry.loader import Registry, Template
 from templates_registry.matching import TemplateCandidate
@@ -33,6 +35,11 @@ class RuleContext:
     registry: Registry
     detections: tuple[Detection, ...]
     data: RuleData
+    #: What the upload is (a certificate here: other documents are not judged by the certificate rules).
+    document: DocumentIdentity | None = None
+    #: The names the document gives as its issuer (printed, signature rows, seals) and the state body among them.
+    issuing_names: tuple[IssuingName, ...] = ()
+    state_issuer: StateIssuer | None = None
 
     @property
     def template(self) -> Template | None:

@@ -26,6 +26,7 @@ def make_evidence(
     confidence: float = 1.0,
     severity: Severity | None = None,
     basis: str | None = None,
+    source: str | None = None,
 ) -> Evidence:
     """Evidence of ``code`` with its catalogue category, severity and basis.
 
@@ -46,6 +47,7 @@ def make_evidence(
         text=text,
         quad=quad,
         confidence=round(float(confidence), 3),
+        source=source,
     )
 
 

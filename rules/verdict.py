@@ -41,6 +41,9 @@ def risk_level_of(evidence: Sequence[Evidence]) -> RiskLevel:
         return RiskLevel.UNKNOWN
     if _count(evidence, Severity.MEDIUM):
         return RiskLevel.MEDIUM
+    if any(e.code == EvidenceCode.NOT_A_CERTIFICATE for e in evidence):
+        # Not a certificate: unknown, unless its text (an advert's) was judged medium or high above.
+        return RiskLevel.UNKNOWN
     return RiskLevel.LOW
 
 
@@ -85,7 +88,11 @@ def build_verdict(
     advice = data.advice
     kind = fields.kind.value
     lookup, lookup_en = advice.lookup.get(kind, ""), advice.lookup_en.get(kind, "")
-    if level == RiskLevel.UNKNOWN:
+    not_certificate = next((e for e in ordered if e.code == EvidenceCode.NOT_A_CERTIFICATE), None)
+    if level == RiskLevel.UNKNOWN and not_certificate is not None:
+        summary = f"{not_certificate.message}{advice.lookup.get('not_certificate', '')}"
+        summary_en = f"{not_certificate.message_en} {advice.lookup_en.get('not_certificate', '')}"
+    elif level == RiskLevel.UNKNOWN:
         quality = next(e for e in ordered if e.code == EvidenceCode.IMAGE_QUALITY)
         summary = f"无法判断：{quality.message}"
         summary_en = f"Cannot judge: {quality.message_en}"
@@ -95,8 +102,9 @@ def build_verdict(
         summary_en = (f"High risk: {_titles(ordered, data, True)}. This is likely a knock-off or non-standard "
                       f"certificate. {lookup_en} {advice.report_en}")
     elif level == RiskLevel.MEDIUM:
-        summary = f"中等风险：发现需要核实的问题（{_titles(ordered, data, False)}）。{lookup}"
-        summary_en = f"Medium risk: points to verify ({_titles(ordered, data, True)}). {lookup_en}"
+        verify, verify_en = data.burden.verify_advice, data.burden.verify_advice_en
+        summary = f"中等风险：发现需要核实的问题（{_titles(ordered, data, False)}）。{verify}{lookup}"
+        summary_en = f"Medium risk: points to verify ({_titles(ordered, data, True)}). {verify_en} {lookup_en}"
     elif fields.kind.is_official and template is not None:
         summary = f"未发现问题：证书与备案样式“{template.name}”一致。最终以官方查询为准：{lookup}"
         summary_en = f"No problems found; the certificate follows {template.template_id}. Confirm officially: {lookup_en}"

@@ -474,13 +474,49 @@ def _in_field_value(rows: Sequence[Row], index: int, start: int, labels: Sequenc
     return False
 
 
-def _evidence(ctx: RuleContext, hit: WordingHit, quad: Quad | None) -> Evidence:
+#: How far after a restricted word an organisation's name may end (its suffix: 学院, 委员会, 有限公司…).
+_ORGANISATION_REACH = 16
+
+
+def _near_miss_is_a_name(row_text: str, hit: WordingHit, suffixes: Sequence[str]) -> bool:
+    """Whether a near miss is another organisation's real name (信息产业集团 is not 信息产业部 misread).
+
+    The character that differs starts an organisation's suffix printed there.
+    """
+    for suffix in suffixes:
+        key = compact(suffix).lower()
+        at = row_text.find(key, hit.start, hit.end + len(key))
+        if key and hit.start < at < hit.end:
+            return True
+    return False
+
+
+def _inside_issuers_organisation(
+    row_text: str, hit: WordingHit, issuers: Sequence[str], suffixes: Sequence[str]
+) -> bool:
+    """Whether a restricted word begins an organisation's name that the (unverifiable) printed issuer carries.
+
+    重庆大学国家卓越工程师学院团校 in the body of a certificate issued by 国家卓越工程师学院总支部委员会: the
+    word is the issuer's own name, quoted in the text, not a claim.
+    """
+    if not issuers:
+        return False
+    window = row_text[hit.start: hit.start + _ORGANISATION_REACH]
+    ends = [window.find(key) + len(key) for s in suffixes if (key := compact(s).lower()) and window.find(key) > 0]
+    if not ends:
+        return False
+    name = window[: min(ends)]
+    return len(name) >= 4 and any(name in compact(issuer).lower() for issuer in issuers)
+
+
+def _evidence(ctx: RuleContext, hit: WordingHit, quad: Quad | None, where: str = "print") -> Evidence:
     span = mask_id_numbers(hit.text)
     entry = hit.entry
     return make_evidence(
         ctx.data, entry.code,
         entry.message.replace("{span}", span), entry.message_en.replace("{span}", span),
         text=span, quad=quad, confidence=min(0.95, hit.score / 100.0), severity=entry.severity, basis=entry.basis,
+        source=f"{where}:wording:{entry.id}",
     )
 
 
@@ -541,6 +577,12 @@ def _row_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
                 continue
             if hit.entry.code == EvidenceCode.IMPERSONATED_AUTHORITY and _names_own_body(hit.text, (*own, *allowed)):
                 continue
+            if hit.score < 100.0 and _near_miss_is_a_name(row.text, hit, ctx.data.organisation_suffixes):
+                continue
+            if hit.entry.code == EvidenceCode.FORBIDDEN_WORDING and _inside_issuers_organisation(
+                row.text, hit, unverifiable, ctx.data.organisation_suffixes
+            ):
+                continue
             quad = span_quad(row, hit.start, hit.end)
             evidence.append(_evidence(ctx, hit, quad))
             if ctx.template is not None and hit.entry.code in _NOT_ON_ANY_SAMPLE:
@@ -566,7 +608,7 @@ def _seal_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
                 continue
             if _names_own_body(hit.text, own):
                 continue
-            evidence.append(_evidence(ctx, hit, seal.quad))
+            evidence.append(_evidence(ctx, hit, seal.quad, "seal"))
     return evidence
 
 
