@@ -22,8 +22,9 @@ from typing import Any
 
 from app.logs import configure_logging
 from app.schemas import Issuer, TemplateSummary
-from certcheck.errors import CertcheckError, InputError, RequestError
+from certcheck.errors import CertcheckError, FileTooLarge, ImageNotFound, InputError, RequestError
 from certcheck.pipeline import Checker
+from certcheck.privacy import mask_id_numbers
 from certcheck.report import error_to_dict, format_report_text, format_text_check, report_to_dict, text_check_to_dict
 from certcheck.settings import Settings, get_settings
 from rules.text_check import check_text
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler: Handler = args.handler
         return handler(args, settings)
     except CertcheckError as exc:
-        sys.stderr.write(f"certcheck: {exc.message} ({exc.code}: {exc.message_en})\n")
+        sys.stderr.write(mask_id_numbers(f"certcheck: {exc.message} ({exc.code}: {exc.message_en})") + "\n")
         return exc.exit_code
 
 
@@ -136,23 +137,47 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.template_id:
         checker.registry.get_template(args.template_id)  # an unknown id is an argument error, before any work
     targets = _annotation_targets(args.images, args.annotate)
-    checker.warm_up()
-    statuses = [_check_one(checker, image, target, args.template_id, args.json) for image, target in targets]
+    # A missing or oversized file is reported at once, before the models load (seconds); the others are checked.
+    statuses: list[int] = []
+    readable: list[tuple[Path, Path | None]] = []
+    for image, target in targets:
+        problem = _file_problem(image, settings)
+        if problem is None:
+            readable.append((image, target))
+        else:
+            statuses.append(_print_error(image, problem, args.json))
+    if readable:
+        checker.warm_up()
+    statuses += [_check_one(checker, image, target, args.template_id, args.json) for image, target in readable]
     return max(statuses)
 
 
+def _file_problem(image: Path, settings: Settings) -> InputError | None:
+    """Why ``image`` cannot be checked at all, found without reading it (CONTRACT section 1: exit 1)."""
+    try:
+        if not image.is_file():
+            return ImageNotFound(f"找不到文件：{image.name}", f"file not found: {image}")
+        if image.stat().st_size > settings.max_upload_bytes:
+            return FileTooLarge(message_en=f"{image}: more than {settings.max_upload_bytes} bytes")
+    except (OSError, ValueError) as exc:  # a path the OS refuses (too long, NUL byte)
+        return ImageNotFound(f"无法打开文件：{image.name}", f"cannot open {image}: {type(exc).__name__}")
+    return None
+
+
 def _check_one(checker: Checker, image: Path, annotate_to: Path | None, template_id: str | None, as_json: bool) -> int:
-    """Check one image and print its report (or its error); returns that image's exit status."""
+    """Check one image and print its report (or its error line); returns that image's exit status.
+
+    Any failure, expected or not, ends in that image's error line: the next
+    image is always checked (CONTRACT.md section 1).
+    """
     try:
         report = checker.check_path(image, template_id=template_id, annotate=annotate_to is not None)
-    except InputError as exc:
-        logger.warning("%s: %s", image, exc.message_en)
-        if as_json:
-            _print_json(error_to_dict(str(image), exc))
-        else:
-            sys.stderr.write(f"{image}: {exc.message}（{exc.code}）\n")
-        return exc.exit_code
-    answer = report_to_dict(report)
+    except CertcheckError as exc:
+        return _print_error(image, exc, as_json)
+    except Exception as exc:  # a bug must cost this image, never the rest of the run
+        logger.exception("%s: internal error", image)
+        return _print_error(image, CertcheckError(message_en=f"internal error: {type(exc).__name__}"), as_json)
+    answer = report_to_dict(report, checker.registry)
     if annotate_to is not None and report.annotated_png is not None:
         annotate_to.write_bytes(report.annotated_png)
         logger.info("annotated image written to %s", annotate_to)
@@ -161,6 +186,16 @@ def _check_one(checker: Checker, image: Path, annotate_to: Path | None, template
     else:
         _print(format_report_text(answer) + "\n")
     return 0
+
+
+def _print_error(image: Path, error: CertcheckError, as_json: bool) -> int:
+    """The failed image's JSON line (or a stderr line), ID numbers masked; returns its exit status, 1."""
+    logger.warning("%s: %s", image, error.message_en)
+    if as_json:
+        _print_json(error_to_dict(str(image), error))
+    else:
+        sys.stderr.write(mask_id_numbers(f"{image}: {error.message}（{error.code}）") + "\n")
+    return 1
 
 
 def _annotation_targets(images: Sequence[Path], out: Path | None) -> list[tuple[Path, Path | None]]:
@@ -183,8 +218,9 @@ def _unique_png_names(images: Sequence[Path]) -> list[str]:
     seen: dict[str, int] = {}
     names = []
     for image in images:
-        count = seen[image.stem] = seen.get(image.stem, 0) + 1
-        names.append(f"{image.stem}.png" if count == 1 else f"{image.stem}-{count}.png")
+        stem = mask_id_numbers(image.stem)  # an ID number in a photo's name is not written into a new file name
+        count = seen[stem] = seen.get(stem, 0) + 1
+        names.append(f"{stem}.png" if count == 1 else f"{stem}-{count}.png")
     return names
 
 

@@ -8,15 +8,21 @@ before anything leaves the process (CONTRACT.md section 3).
 from __future__ import annotations
 
 import base64
-from typing import Any
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 from certcheck.errors import CertcheckError
 from certcheck.privacy import mask_id_number, mask_id_numbers
 from certcheck.types import CertificateFields, Evidence, NormalizedImage, OcrLine, Quad, Report
+from rules.serial import registered_serial_form, serial_matches_template
 from rules.text_check import TextCheck
+
+if TYPE_CHECKING:
+    from templates_registry.loader import Registry
 
 __all__ = [
     "SCHEMA_VERSION",
+    "accepted_serials",
     "error_to_dict",
     "format_report_text",
     "mask_id_numbers",
@@ -36,11 +42,11 @@ def _bbox(normalized: NormalizedImage, quad: Quad | None) -> list[int] | None:
     return None if quad is None else list(normalized.bbox_to_upload(quad))
 
 
-def _masked(text: str | None) -> str | None:
-    return None if text is None else mask_id_numbers(text)
+def _masked(text: str | None, not_ids: Collection[str] = ()) -> str | None:
+    return None if text is None else mask_id_numbers(text, not_ids)
 
 
-def _certificate(fields: CertificateFields) -> dict[str, Any]:
+def _certificate(fields: CertificateFields, not_ids: Collection[str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "kind": fields.kind.value,
         "title": fields.title.value if fields.title else None,
@@ -52,52 +58,80 @@ def _certificate(fields: CertificateFields) -> dict[str, Any]:
         elif key == "id_number":
             out[key] = mask_id_number(value.value)
         else:
-            out[key] = mask_id_numbers(value.value)
+            out[key] = mask_id_numbers(value.value, not_ids)
     return out
 
 
-def _evidence(item: Evidence, bbox: list[int] | None) -> dict[str, Any]:
+def _evidence(item: Evidence, bbox: list[int] | None, not_ids: Collection[str] = ()) -> dict[str, Any]:
     """One evidence object of the contract (section 3), texts masked; ``bbox`` in upload pixels."""
     return {
         "code": item.code.value,
         "category": item.category.value,
         "severity": item.severity.value,
-        "message": mask_id_numbers(item.message),
-        "message_en": mask_id_numbers(item.message_en),
+        "message": mask_id_numbers(item.message, not_ids),
+        "message_en": mask_id_numbers(item.message_en, not_ids),
         "basis": item.basis,
-        "text": _masked(item.text),
+        "text": _masked(item.text, not_ids),
         "bbox": bbox,
         "confidence": round(item.confidence, 3),
     }
 
 
-def _ocr_line(line: OcrLine, normalized: NormalizedImage) -> dict[str, Any]:
+def _ocr_line(line: OcrLine, normalized: NormalizedImage, not_ids: Collection[str]) -> dict[str, Any]:
     return {
-        "text": mask_id_numbers(line.text),
+        "text": mask_id_numbers(line.text, not_ids),
         "bbox": _bbox(normalized, line.quad),
         "confidence": round(line.confidence, 3),
     }
 
 
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The contract's Report JSON: upload-space boxes, ID numbers masked."""
+def accepted_serials(report: Report, registry: Registry | None) -> frozenset[str]:
+    """The printed serial, when the matched template's registered pattern accepts it: it is not an ID number.
+
+    Empty without a registry, a matched template, a pattern or a serial: then a
+    serial that looks like an ID number is masked like one.
+    """
+    serial = report.certificate.serial_number
+    if registry is None or report.template is None or serial is None:
+        return frozenset()
+    try:
+        spec = registry.get_template(report.template.template_id).spec
+    except CertcheckError:
+        return frozenset()
+    if spec.serial is None or spec.serial.pattern is None:
+        return frozenset()
+    if not serial_matches_template(serial.value, spec.serial.pattern).matches:
+        return frozenset()
+    return frozenset({serial.value, registered_serial_form(serial.value)})
+
+
+def report_to_dict(report: Report, registry: Registry | None = None) -> dict[str, Any]:
+    """The contract's Report JSON: upload-space boxes, ID numbers masked.
+
+    Args:
+        report: the pipeline's report.
+        registry: the registry the check ran with; with it, a serial that the
+            matched template's pattern accepts stays readable even where it
+            looks like an ID number (:func:`accepted_serials`).
+    """
     normalized = report.normalized
     template = report.template
+    not_ids = accepted_serials(report, registry)
     return {
         "schema_version": SCHEMA_VERSION,
         "file": mask_id_numbers(report.file),
         "risk_level": report.verdict.risk_level.value,
         "risk_score": report.verdict.risk_score,
-        "summary": mask_id_numbers(report.verdict.summary),
-        "summary_en": mask_id_numbers(report.verdict.summary_en),
-        "certificate": _certificate(report.certificate),
+        "summary": mask_id_numbers(report.verdict.summary, not_ids),
+        "summary_en": mask_id_numbers(report.verdict.summary_en, not_ids),
+        "certificate": _certificate(report.certificate, not_ids),
         "template": None if template is None else {
             "id": template.template_id,
             "name": template.name,
             "match_score": round(template.match_score, 3),
         },
-        "evidence": [_evidence(e, _bbox(normalized, e.quad)) for e in report.verdict.evidence],
-        "ocr": [_ocr_line(line, normalized) for line in report.ocr.lines],
+        "evidence": [_evidence(e, _bbox(normalized, e.quad), not_ids) for e in report.verdict.evidence],
+        "ocr": [_ocr_line(line, normalized, not_ids) for line in report.ocr.lines],
         "annotated_image": None if report.annotated_png is None else base64.b64encode(report.annotated_png).decode(),
         "timings_ms": {k: int(round(v)) for k, v in report.timings_ms.items()},
     }
@@ -105,7 +139,8 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def error_to_dict(source_name: str, error: CertcheckError) -> dict[str, Any]:
     """The JSON line for a file that could not be checked (CONTRACT.md section 1)."""
-    return {"schema_version": SCHEMA_VERSION, "file": mask_id_numbers(source_name), "error": error.to_dict()}
+    masked = {key: mask_id_numbers(value) for key, value in error.to_dict().items()}
+    return {"schema_version": SCHEMA_VERSION, "file": mask_id_numbers(source_name), "error": masked}
 
 
 def format_report_text(report: dict[str, Any]) -> str:

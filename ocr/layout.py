@@ -92,14 +92,30 @@ def _build_row(lines: list[OcrLine]) -> Row:
     return Row(lines=tuple(lines), text="".join(text_parts), owner=tuple(owner))
 
 
-@lru_cache(maxsize=8)
 def rows_of(lines: tuple[OcrLine, ...]) -> tuple[Row, ...]:
     """:func:`group_rows` for one page's lines, computed once however many readers ask.
 
     The field reader, the title finder, the template matcher (once per label)
-    and the signature reader all walk the same rows of the same page.
+    and the signature reader all walk the same rows of the same page. The
+    cache is keyed on the lines' content (text, corners, confidence) and holds
+    only the grouping, as positions in ``lines``: the rows handed back are
+    always built from the caller's own line objects, so a reader that tells
+    lines apart by identity (``id()``) sees this page's lines, never equal
+    lines of an earlier page, and equal pages give equal rows in any order of
+    checks and in any process.
     """
-    return tuple(group_rows(lines))
+    return tuple(
+        Row(lines=tuple(lines[i] for i in members), text=text, owner=owner)
+        for members, text, owner in _grouping(lines)
+    )
+
+
+@lru_cache(maxsize=8)
+def _grouping(lines: tuple[OcrLine, ...]) -> tuple[tuple[tuple[int, ...], str, tuple[int, ...]], ...]:
+    position = {id(line): index for index, line in enumerate(lines)}
+    return tuple(
+        (tuple(position[id(line)] for line in row.lines), row.text, row.owner) for row in group_rows(lines)
+    )
 
 
 def line_angle_deg(line: OcrLine) -> float:

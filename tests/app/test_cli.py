@@ -187,3 +187,55 @@ def test_issuers_list_reads_extra_registry_files(run_main: Any) -> None:
     assert any(row.startswith("S000044030001 ") and "电工;焊工" in row for row in rows)
     status, out, _ = run_main("issuers", "list", "--json", "--issuers", str(DEMO_ISSUERS))
     assert {issuer["code"] for issuer in _json_lines(out)} >= {"S000044030001", "S000044010002"}
+
+
+# --- a failed image never stops the run; file errors before the models load; ID numbers masked ------------------
+
+ID_NUMBER = "110101199003077774"
+
+
+def test_missing_files_are_reported_before_any_model_loads(
+    run_main: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certcheck.pipeline import Checker
+
+    loads: list[str] = []
+    monkeypatch.setattr(Checker, "warm_up", lambda self: loads.append("loaded"))
+    spaced = tmp_path / f"扫描 {ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}.jpg"
+    status, out, err = run_main("check", "--json", str(tmp_path / f"{ID_NUMBER}.jpg"), str(spaced))
+    assert status == 1 and loads == []
+    lines = _json_lines(out)
+    assert [line["error"]["code"] for line in lines] == ["file_not_found", "file_not_found"]
+    for text in (out, err):
+        assert ID_NUMBER not in text and "19900307" not in text
+    assert "1101**********7774" in lines[0]["file"] and "1101**********7774" in lines[0]["error"]["message"]
+
+
+@pytest.mark.ocr
+def test_an_internal_error_on_one_image_costs_that_image_only(
+    run_main: Any, tmp_path: Path, genuine_photo: Path, knockoff_photo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certcheck.pipeline import Checker
+
+    real_check = Checker.check_bytes
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(genuine_photo.read_bytes())
+
+    def check_bytes(self: Checker, data: bytes, source_name: str, **kwargs: Any) -> Any:
+        if source_name == broken.name:  # a bug in some stage, for this photo only
+            raise IndexError("list index out of range")
+        return real_check(self, data, source_name, **kwargs)
+
+    monkeypatch.setattr(Checker, "check_bytes", check_bytes)
+    status, out, _ = run_main("check", "--json", str(genuine_photo), str(broken), str(knockoff_photo))
+    first, failed, last = _json_lines(out)
+    assert status == 1
+    assert first["file"] == genuine_photo.name and last["file"] == knockoff_photo.name
+    assert set(failed) == {"schema_version", "file", "error"} and failed["error"]["code"] == "internal_error"
+    assert last["risk_level"] in {"medium", "high"}
+
+
+def test_annotated_file_names_carry_no_id_number(tmp_path: Path) -> None:
+    images = [tmp_path / f"{ID_NUMBER}.jpg", tmp_path / "a" / f"张三-{ID_NUMBER}.jpg"]
+    targets = cli._annotation_targets(images, tmp_path / "out")
+    assert [target.name for _, target in targets] == ["1101**********7774.png", "张三-1101**********7774.png"]
