@@ -127,13 +127,16 @@ class _Words(_Strict):
 class SpanFrame(_Words):
     """Words around one finding that make it a mention.
 
-    ``where``: ``before_in_clause`` (within ``reach`` characters before it, same clause), ``reported``
+    ``where``: ``before_in_clause`` / ``before_in_sentence`` (within ``reach`` characters before it, same
+    clause / sentence), ``reported``
     (a reporting word before it in its clause, or before the quote it stands in), ``after_quote`` (it
-    stands in a quote followed within ``reach`` by a marker, same sentence), ``enclosed`` (an opener
+    stands in a quote followed within ``reach`` by a marker, same sentence), ``denied_after`` (a denial
+    within ``reach`` after it or after the quote it stands in, same sentence), ``enclosed`` (an opener
     before and a closer after it in its sentence), ``after`` (a pattern matching right after it).
     """
 
-    where: Literal["before_in_clause", "reported", "after_quote", "enclosed", "after"]
+    where: Literal["before_in_clause", "before_in_sentence", "reported", "after_quote", "denied_after", "enclosed",
+                   "after"]
     reach: int | None = Field(default=None, ge=1, le=200)
     openers: tuple[str, ...] = ()
     closers: tuple[str, ...] = ()
@@ -211,6 +214,7 @@ class Boundaries(_Strict):
     clause: str = Field(min_length=1)
     quotes_open: str = Field(min_length=1)
     quotes_close: str = Field(min_length=1)
+    soft_line_breaks: bool = False
 
 
 class TextFrames(_Strict):
@@ -301,6 +305,20 @@ class Discourse:
         return next(((o, c) for o, c in self.quotes if o < start and end <= c), None)
 
 
+def _unwrapped(text: str, bounds: Boundaries) -> str:
+    """``text`` with wrapped-line breaks turned into spaces (offsets unchanged)."""
+    if not bounds.soft_line_breaks:
+        return text
+    marks = bounds.sentence + bounds.clause + bounds.quotes_close
+    chars = list(text)
+    for index, char in enumerate(chars):
+        if char == "\n":
+            before = text[:index].rstrip(" \t\u3000")
+            if before and before[-1] not in marks:
+                chars[index] = " "
+    return "".join(chars)
+
+
 def _sentence_starts(text: str, ends: str) -> tuple[int, ...]:
     return (0, *(i + 1 for i, c in enumerate(text) if c in ends and i + 1 < len(text)))
 
@@ -345,7 +363,7 @@ def read_discourse(text: str, frames: TextFrames | None = None) -> Discourse:
     ('report',)
     """
     frames = frames or default_frames()
-    folded = plain(text)
+    folded = _unwrapped(plain(text), frames.boundaries)
     starts = _sentence_starts(folded, frames.boundaries.sentence)
     quotes = _quotes(folded, frames.boundaries)
     selling = _selling_markers(folded, frames, starts, quotes)
@@ -368,12 +386,17 @@ def _span_frame_holds(frame: SpanFrame, d: Discourse, start: int, end: int, boun
     reach = frame.reach or 0
     if frame.where == "before_in_clause":
         return frame.found_in(text[max(clause, start - reach) : start])
+    if frame.where == "before_in_sentence":
+        return frame.found_in(text[max(first, start - reach) : start])
     if frame.where == "after":
         after = text[end : min(last, end + reach)]
         return any(after.startswith(p) for p in frame.phrases) or any(re.match(p, after) for p in frame.patterns)
     if frame.where == "enclosed":
         return any(o in text[first:start] for o in frame.openers) and any(c in text[end:last] for c in frame.closers)
     quote = d.quote_around(start, end)
+    if frame.where == "denied_after":
+        tail = quote[1] + 1 if quote is not None else end
+        return frame.found_in(text[tail : min(last, tail + reach)])
     if frame.where == "reported":
         if frame.found_in(text[max(clause, start - reach) : start]):
             return True
