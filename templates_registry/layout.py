@@ -34,7 +34,6 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from certcheck.errors import RegistryError
 from certcheck.types import OcrLine, OcrResult, Quad
-from ocr.fields import extract_fields, find_title
 from ocr.layout import Row, rows_of
 from ocr.text import compact
 from templates_registry.models import FieldSpec, TemplateSpec
@@ -171,6 +170,12 @@ def _label_forms(labels: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({c for label in labels if (c := compact(label))}, key=len, reverse=True))
 
 
+def _line_key(line: OcrLine) -> tuple[str, tuple[int, int, int, int]]:
+    """What identifies an OCR line across readings of the same page: its text and its box."""
+    x0, y0, x1, y1 = line.bbox
+    return (line.text, (round(x0), round(y0), round(x1), round(y1)))
+
+
 def locate_labels(
     ocr: OcrResult, fields: Sequence[FieldSpec], *, skip: Sequence[OcrLine] = ()
 ) -> dict[str, LabelHit]:
@@ -179,9 +184,12 @@ def locate_labels(
     Args:
         skip: lines never read as labels (the title row: 职业技能等级证书 holds the label 职业技能等级).
     """
-    skipped = {id(line) for line in skip}
+    # Keyed on what a line is (text and box), never on id(): the skipped lines may come from another
+    # reading of the page, and ids of objects freed earlier are reused (tracker issue 15 item 4).
+    skipped = {_line_key(line) for line in skip}
     rows = [
-        (row, _box_starts(row)) for row in rows_of(ocr.lines) if not any(id(line) in skipped for line in row.lines)
+        (row, _box_starts(row)) for row in rows_of(ocr.lines)
+        if not any(_line_key(line) in skipped for line in row.lines)
     ]
     hits: dict[str, LabelHit] = {}
     for spec in fields:
@@ -256,6 +264,9 @@ def learn_layout(spec: TemplateSpec, image: np.ndarray, engine: OcrEngine) -> Le
         RegistryError: the sample does not print the template's title or one of its labels
             (the spec and the image disagree; both are named in the message).
     """
+    # ocr.fields reads its vocabulary through the loader, which imports this module: import it when learning.
+    from ocr.fields import extract_fields, find_title
+
     size = (int(image.shape[1]), int(image.shape[0]))
     seals = find_red_seals(image)
     pixels = suppress_red_seals(image, seals) if seals else image
@@ -280,9 +291,9 @@ def learn_layout(spec: TemplateSpec, image: np.ndarray, engine: OcrEngine) -> Le
         LearntText(role="value", text=v.value, box=_norm(_quad_box(v.quad), size), key=v.key)
         for v in values.values() if v.quad is not None
     ]
-    used = {id(line) for line in title_lines}
+    used = {_line_key(line) for line in title_lines}
     for line in ocr.lines:
-        if id(line) in used or _mostly_label(line, hits) or any(_on_value(line, v.quad) for v in values.values()):
+        if _line_key(line) in used or _mostly_label(line, hits) or any(_on_value(line, v.quad) for v in values.values()):
             continue
         texts.append(LearntText(role="static", text=line.text, box=_norm(_quad_box(line.quad), size)))
     seal_boxes = [_quad_box(s.quad) for s in seals if s.quad is not None]
