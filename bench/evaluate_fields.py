@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "real-images"
 TRUTH = Path(__file__).resolve().parent / "fields_truth.yaml"
 LABELS = ROOT / "rules" / "data" / "field_labels.yaml"
+VOCABULARY = ROOT / "rules" / "data" / "field_vocabulary.yaml"
 RESULTS = Path(__file__).resolve().parent / "results"
 
 SCORED = ("title", "issuer", "issue_date", "serial", "holder")
@@ -68,32 +69,48 @@ def serial_shape(value: str) -> str:
     return "".join(f"{kind}{count}" for kind, count in runs)
 
 
-def all_labels(labels: Mapping[str, Sequence[str]]) -> set[str]:
-    return {compact(label).lower() for names in labels.values() for label in names if len(compact(label)) >= 2}
+@dataclass(frozen=True)
+class LabelWords:
+    """The printed labels, for telling a label (or a row glued to one) from a value."""
+
+    every: frozenset[str]  # compact, lower-case
+    personal: tuple[str, ...]  # Han labels of the person and the document (姓名, 性别, 证书编号, 发证日期…)
 
 
-def absurd_values(fields: Mapping[str, str | None], labels: set[str]) -> list[str]:
-    """What is absurd about these fields: ``key:why`` for each (label / id_number / signature / glued)."""
+#: Label keys whose words may be part of a value (an organisation's trade, a title's kind).
+_TRADE_KEYS = ("occupation", "level", "issuer", "job", "education", "result", "signature_line")
+
+
+def label_words(labels: Mapping[str, Sequence[str]]) -> LabelWords:
+    every = frozenset(compact(label).lower() for names in labels.values() for label in names if compact(label))
+    personal = tuple(sorted({compact(label) for key, names in labels.items() if key not in _TRADE_KEYS
+                             for label in names if len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2}, key=len))
+    return LabelWords(every, personal)
+
+
+def absurd_values(fields: Mapping[str, str | None], words: LabelWords) -> list[str]:
+    """What is absurd about these fields: ``key:why`` for each.
+
+    ``label``: the value is a label, or holds the label of a person's or the
+    document's field ("性别", "庄磊性别男", "证书编号1686…中心"); ``id_number``: an
+    ID-number shaped serial; ``signature``: a signature or seal line as a value;
+    ``glued``: a title glued to a labelled row or a serial.
+    """
     found: list[str] = []
     for key, value in fields.items():
         if not value:
             continue
-        text = compact(value).lower().strip(":;")
-        if text in labels or any(text.startswith(label) and len(label) >= 2 and key != "title" for label in labels
-                                 if not _ok_prefix(key, label, text)):
+        text = compact(value)
+        if key != "title" and (text.lower().strip(":;") in words.every or any(
+                label in text for label in words.personal if key not in ("title",))):
             found.append(f"{key}:label")
         if key == "serial_number" and ID_NUMBER.fullmatch(re.sub(r"[^0-9Xx]", "", value)):
             found.append(f"{key}:id_number")
-        if key == "issuer" and any(word in compact(value) for word in SIGNATURE_WORDS):
+        if key != "title" and any(word in text for word in SIGNATURE_WORDS):
             found.append(f"{key}:signature")
-        if key == "title" and any(f"{label}:" in text for label in labels):
+        if key == "title" and (any(label in text for label in words.personal) or re.search(r"\d{5}", text)):
             found.append(f"{key}:glued")
     return found
-
-
-def _ok_prefix(key: str, label: str, text: str) -> bool:
-    """Prefixes that are not labels inside a value: an organisation whose name starts with a label word."""
-    return key == "issuer" and len(text) > len(label) + 3
 
 
 @dataclass
@@ -157,7 +174,10 @@ def score_certificate(name: str, truth: Mapping[str, Any], got: Mapping[str, str
 
 
 def _labels() -> dict[str, list[str]]:
-    return yaml.safe_load(LABELS.read_text(encoding="utf-8"))["labels"]
+    """The report fields' labels and those of the fields it does not carry (性别, 出生日期…)."""
+    labels = dict(yaml.safe_load(LABELS.read_text(encoding="utf-8"))["labels"])
+    labels.update(yaml.safe_load(VOCABULARY.read_text(encoding="utf-8"))["other_labels"])
+    return labels
 
 
 def _reader_fields(report: Any, checker: Any) -> dict[str, str | None]:
@@ -197,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     certificates: dict[str, Any] = truth["certificates"]
     others: list[str] = truth["not_certificates"]
     names = [n for n in (*certificates, *others) if not args.only or n in args.only]
-    labels = all_labels(_labels())
+    labels = label_words(_labels())
     checker = Checker.from_settings(Settings())
     tally = Tally()
     for name in names:

@@ -1,4 +1,8 @@
-"""Dates as certificates print them: ``2024年05月10日``, ``2024.5.10``, ``二〇二四年五月十日``."""
+"""Dates as certificates print them: ``2024年05月10日``, ``2024.5.10``, ``二〇二四年五月十日``.
+
+Awards and honours often print the month only (``2021年10月``, ``二〇〇五年六月``,
+``2011年元月``): :func:`parse_printed_month` reads those.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,17 @@ from datetime import date
 
 from ocr.text import compact, fix_digit_confusions
 
-__all__ = ["parse_printed_date"]
+__all__ = ["parse_printed_date", "parse_printed_month"]
 
 _HAN_DIGITS = {"〇": 0, "零": 0, "○": 0, "О": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
                "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERIC = re.compile(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})")
 _HAN = re.compile(r"([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})")
+# A month on its own: "2021年10月", "2025.06" is not one (too easily a score or a code), "二〇〇五年六月", "元月".
+_NUMERIC_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2}|元)\s*月")
+_HAN_MONTH = re.compile(r"([〇零○一二三四五六七八九]{4})年(元|[一二三四五六七八九十]{1,2})月")
+#: The years a certificate's date may carry.
+FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
 def _han_number(text: str) -> int:
@@ -49,3 +58,31 @@ def parse_printed_date(text: str) -> date | None:
     except (ValueError, KeyError):
         return None
     return None
+
+
+def parse_printed_month(text: str) -> tuple[int, int] | None:
+    """``(year, month)`` of the first month-precision date in ``text`` (``2021年10月``), or ``None``.
+
+    Only dates written with 年 and 月 count: a bare ``2021.10`` is as likely a score or a code.
+
+    >>> parse_printed_month("2011年元月"), parse_printed_month("二〇〇五年六月")
+    ((2011, 1), (2005, 6))
+    >>> parse_printed_month("2020-2021学年") is None, parse_printed_month("2024年13月") is None
+    (True, True)
+    """
+    cleaned = compact(text)
+    found: tuple[int, int] | None = None
+    match = _NUMERIC_MONTH.search(fix_digit_confusions(cleaned).replace("兀", "元"))
+    if match:
+        found = int(match.group(1)), 1 if match.group(2) == "元" else int(match.group(2))
+    else:
+        han = _HAN_MONTH.search(cleaned)
+        if han:
+            try:
+                year = int("".join(str(_HAN_DIGITS[c]) for c in han.group(1)))
+                found = year, 1 if han.group(2) == "元" else _han_number(han.group(2))
+            except KeyError:
+                return None
+    if found is None or not (FIRST_YEAR <= found[0] <= LAST_YEAR and 1 <= found[1] <= 12):
+        return None
+    return found

@@ -24,11 +24,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from certcheck.types import FieldValue, OcrLine, OcrResult
-from ocr.dates import parse_printed_date
+from ocr.dates import parse_printed_date, parse_printed_month
 from ocr.layout import Row, rows_of, union_quad
 from ocr.text import compact, fix_digit_confusions
+from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
 
-__all__ = ["LabelSet", "extract_fields", "find_label", "find_title"]
+__all__ = [
+    "LabelSet", "column_split", "extract_fields", "find_label", "find_title", "looks_like_id_number",
+    "personal_labels", "segments",
+]
 
 #: ``key -> printed labels`` (first is the main label, the rest aliases).
 LabelSet = Mapping[str, Sequence[str]]
@@ -39,6 +43,8 @@ _SEPARATORS = " /|·-_、"
 _ID_RUN = re.compile(r"[0-9Xx*]{15,18}")
 # A serial may carry inner separators as printed ("NX2023-3692"); the rules
 # strip them before comparing with a registered pattern.
+# Region code (first digit 1-8), birth date from 1900 on, sequence and check character.
+_ID_SHAPE = re.compile(r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]")
 _SERIAL_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){4,}")
 _LEVEL_WORDS = re.compile(r"[一二三四五12345]级|技师|初级|中级|高级|[一二三]等|级别|工$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -57,6 +63,26 @@ MIN_SERIAL_DIGITS = 3
 #: How far right of its label (in label heights) a value may start.
 MAX_RIGHT_GAP_HEIGHTS = 8.0
 
+#: The column split of a spread: looked for in this band of the page's width, in this many steps.
+SPLIT_BAND = (0.35, 0.65)
+SPLIT_STEPS = 30
+#: At most this share of the page's boxes may cross the split (a stain or watermark read as text).
+MAX_SPLIT_CROSSING_SHARE = 0.04
+#: A split needs this many boxes on the page and this many rows with text on both sides.
+MIN_SPLIT_BOXES = 8
+MIN_SPLIT_ROWS = 3
+
+#: The title is printed in the top part of the page (share of its height).
+TITLE_TOP_SHARE = 0.45
+#: Boxes of a title row at least this share of its tallest box are the title's; smaller ones are glued on.
+TITLE_SIZE_SHARE = 0.6
+#: Longest title read (characters); a longer row is body text.
+MAX_TITLE_CHARS = 30
+#: A row holding a title word scores this many times its height.
+TITLE_WORD_BONUS = 1.6
+#: A row without a title word is a title only when at least this many times the median row height.
+MIN_UNWORDED_TITLE_HEIGHTS = 1.8
+
 #: How far below a label (in label heights) its value may be printed.
 MAX_BELOW_GAP_HEIGHTS = 2.5
 
@@ -69,12 +95,73 @@ class _Occurrence:
     colon: bool
 
 
-def _clean_value(key: str, raw: str) -> str | None:
-    """The value of ``key`` inside ``raw``, or ``None`` when it does not look like one."""
+@dataclass(frozen=True)
+class _Words:
+    """What every value is checked against: the printed labels and the signature words."""
+
+    labels: frozenset[str]  # every label, compact and lower-case
+    han_labels: tuple[tuple[str, str], ...]  # (key, label) of two Han characters or more, longest first
+    signature_words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, labels: LabelSet, vocabulary: FieldVocabulary) -> _Words:
+        pairs = {(key, compact(label)) for source in (labels, vocabulary.other_labels)
+                 for key, names in source.items() for label in names if compact(label)}
+        han = sorted(((k, lab) for k, lab in pairs if len(_HAN.findall(lab)) >= 2), key=lambda p: -len(p[1]))
+        return cls(frozenset(lab.lower() for _, lab in pairs), tuple(han),
+                   tuple(compact(word) for word in vocabulary.signature_words if compact(word)))
+
+    def is_label(self, value: str) -> bool:
+        """A label as printed, alone or with its colon ("性别", "Sex", "证书编号：")."""
+        return compact(value).lower().strip(_SEPARATORS + _COLONS) in self.labels
+
+    def holds_label(self, key: str, value: str) -> bool:
+        """Another field's Han label inside the value ("证书编号1686…中心", "庄磊性别男").
+
+        An organisation's name may hold the words of its trade (职业技能等级评价中心),
+        so an issuer is only checked against the labels of the person and the document.
+        """
+        text = compact(value)
+        allowed = _TRADE_LABEL_KEYS if key == "issuer" else ()
+        return any(label in text for other, label in self.han_labels if other != key and other not in allowed)
+
+    def is_signature_line(self, value: str) -> bool:
+        text = compact(value)
+        return any(word in text for word in self.signature_words)
+
+
+#: Label keys whose words an organisation's name or a title may contain (职业技能等级评价中心, 职业技能等级证书).
+_TRADE_LABEL_KEYS = ("occupation", "level", "issuer", "job", "education", "result")
+
+
+def personal_labels(labels: LabelSet, vocabulary: FieldVocabulary | None = None) -> list[str]:
+    """The Han labels of the person's and the document's fields (姓名, 性别, 证书编号, 发证日期…), longest first.
+
+    No organisation's name or title holds one; the trade's labels (职业, 等级…) they may.
+    """
+    vocabulary = vocabulary or default_vocabulary()
+    found = {compact(label) for source in (labels, vocabulary.other_labels) for key, names in source.items()
+             if key not in _TRADE_LABEL_KEYS for label in names if len(_HAN.findall(label)) >= 2}
+    return sorted(found, key=len, reverse=True)
+
+
+def _clean_value(key: str, raw: str, words: _Words) -> str | None:
+    """The value of ``key`` inside ``raw``, or ``None`` when it does not look like one.
+
+    A label is never a value, nor is text holding another field's label; an
+    issuer is never a signature or seal line (负责人(签章)：…, 职业技能鉴定(指导)中心(印)).
+    """
     value = raw.strip(_SEPARATORS + _COLONS)
-    if not value:
+    if not value or words.is_label(value):
         return None
-    return _VALUE_READERS.get(key, _read_text_value)(value)
+    read = _VALUE_READERS.get(key, _read_text_value)(value)
+    if read is None or words.is_label(read):
+        return None
+    if key in _NO_LABEL_INSIDE and words.holds_label(key, read):
+        return None
+    if words.is_signature_line(read):
+        return None
+    return read
 
 
 def _looks_like_sentence(text: str) -> bool:
@@ -87,9 +174,13 @@ def _read_text_value(value: str) -> str | None:
 
 def _read_name(value: str) -> str | None:
     # Han names are 2-4 characters; minority and foreign names run longer with "·".
-    if any(ch.isdigit() for ch in value) or "证书" in value or len(value) > 24:
+    # A team's certificate lists its members ("贺禄文,丁瑞晨,林芝叶"): each part is a name.
+    if any(ch.isdigit() for ch in value) or "证书" in value or len(value) > 40:
         return None
-    if any(mark in value for mark in _SENTENCE_MARKS):
+    if parse_printed_date(value) or parse_printed_month(value):
+        return None  # a date in Han numerals (二〇二一年十二月) printed after a label
+    parts = [part for part in re.split(r"[,，、;；\s]+", value) if part]
+    if not parts or any(len(part) > 24 or any(mark in part for mark in _SENTENCE_MARKS) for part in parts):
         return None
     return value
 
@@ -99,18 +190,33 @@ def _read_id_number(value: str) -> str | None:
     return match.group(0).upper() if match else None
 
 
+def looks_like_id_number(value: str) -> bool:
+    """Whether ``value`` has the shape of an 18-character resident ID number (region code, birth date, check).
+
+    >>> looks_like_id_number("11010519491231002X"), looks_like_id_number("S000032050005243998126")
+    (True, False)
+    """
+    return _ID_SHAPE.fullmatch(re.sub(r"[\s\-]", "", fix_digit_confusions(value.upper()).replace("*", "0"))) is not None
+
+
 def _read_serial(value: str) -> str | None:
     # Every certificate numbering scheme carries digits; a letters-only token is
-    # a misread label, not a serial.
+    # a misread label, not a serial. An ID-number shaped token is the holder's
+    # ID number printed near the serial, never the serial.
     for match in _SERIAL_TOKEN.finditer(value):
-        if sum(ch.isdigit() for ch in match.group(0)) >= MIN_SERIAL_DIGITS:
-            return match.group(0)
+        token = match.group(0)
+        if sum(ch.isdigit() for ch in token) >= MIN_SERIAL_DIGITS and not looks_like_id_number(token):
+            return token
     return None
 
 
 def _read_date(value: str) -> str | None:
+    # ISO date; a date printed to the month only ("2025年6月") is ISO "2025-06".
     parsed = parse_printed_date(value)
-    return parsed.isoformat() if parsed else None
+    if parsed:
+        return parsed.isoformat()
+    month = parse_printed_month(value)
+    return f"{month[0]:04d}-{month[1]:02d}" if month else None
 
 
 def _read_level(value: str) -> str | None:
@@ -120,6 +226,9 @@ def _read_level(value: str) -> str | None:
 def _read_org(value: str) -> str | None:
     return value if len(_HAN.findall(value)) >= 4 and len(value) <= 60 else None
 
+
+#: Fields whose value never holds another field's label (an organisation's name may hold 职业…).
+_NO_LABEL_INSIDE = frozenset({"holder_name", "id_number", "serial_number", "issue_date", "level", "issuer"})
 
 _VALUE_READERS: dict[str, Callable[[str], str | None]] = {
     "holder_name": _read_name,
@@ -211,20 +320,87 @@ def _value_below(label_lines: Sequence[OcrLine], lines: Sequence[OcrLine], taken
     return best[1] if best else None
 
 
-def extract_fields(ocr: OcrResult, labels: LabelSet) -> dict[str, FieldValue]:
+def column_split(lines: Sequence[OcrLine]) -> float | None:
+    """Where a landscape page splits into two pages or columns (work-space x), or ``None``.
+
+    A booklet photographed open shows two pages side by side (photo page and
+    data page, or two data pages); a table may print two columns. Their rows
+    line up across the sheet, so a row's boxes belong to two fields. The split
+    is the vertical line in the middle band of the page that (almost) no box
+    crosses while several rows have text on both sides of it. Portrait pages
+    and pages whose body runs across the middle have none.
+    """
+    boxes = [line for line in lines if compact(line.text)]
+    if len(boxes) < MIN_SPLIT_BOXES:
+        return None
+    x0, x1 = min(b.bbox[0] for b in boxes), max(b.bbox[2] for b in boxes)
+    y0, y1 = min(b.bbox[1] for b in boxes), max(b.bbox[3] for b in boxes)
+    if x1 - x0 <= y1 - y0:
+        return None
+    rows = rows_of(tuple(lines))
+    best: tuple[tuple[int, int], float] | None = None
+    low, high = SPLIT_BAND
+    for step in range(SPLIT_STEPS + 1):
+        x = x0 + (low + (high - low) * step / SPLIT_STEPS) * (x1 - x0)
+        crossing = sum(1 for b in boxes if b.bbox[0] < x < b.bbox[2])
+        both = sum(1 for r in rows if any(ln.bbox[2] <= x for ln in r.lines) and any(ln.bbox[0] >= x for ln in r.lines))
+        key = (crossing, -both)
+        if both >= MIN_SPLIT_ROWS and (best is None or key < best[0]):
+            best = (key, x)
+    if best is None or best[0][0] > MAX_SPLIT_CROSSING_SHARE * len(boxes):
+        return None
+    return best[1]
+
+
+def _build_row(lines: Sequence[OcrLine]) -> Row:
+    text: list[str] = []
+    owner: list[int] = []
+    for index, line in enumerate(lines):
+        part = compact(line.text)
+        text.append(part)
+        owner.extend([index] * len(part))
+    return Row(lines=tuple(lines), text="".join(text), owner=tuple(owner))
+
+
+def segments(lines: Sequence[OcrLine], split: float | None = None) -> list[Row]:
+    """The page's rows, each cut in two at the page's column split (see :func:`column_split`).
+
+    Top to bottom, left segment first; with no split these are the rows of :func:`ocr.layout.rows_of`.
+    """
+    rows = rows_of(tuple(lines))
+    if split is None:
+        return list(rows)
+    out: list[Row] = []
+    for row in rows:
+        left = [ln for ln in row.lines if (ln.bbox[0] + ln.bbox[2]) / 2 < split]
+        right = [ln for ln in row.lines if (ln.bbox[0] + ln.bbox[2]) / 2 >= split]
+        out.extend((_build_row(left), _build_row(right)) if left and right else (row,))
+    return out
+
+
+def extract_fields(
+    ocr: OcrResult, labels: LabelSet, *, vocabulary: FieldVocabulary | None = None
+) -> dict[str, FieldValue]:
     """Read every labelled field found on the page.
 
     Args:
         ocr: the page's OCR lines (work space).
         labels: printed labels per field key, e.g. ``{"holder_name": ["姓名", "Name"]}``.
+        vocabulary: labels of fields the report does not carry (性别, 出生日期…) and
+            signature words; the built-in ``rules/data/field_vocabulary.yaml`` by default.
 
     Returns:
-        ``key -> FieldValue`` for the fields found; a key that is absent was not
-        printed or not readable (never guessed). The first readable occurrence
-        of a key, top to bottom, wins.
+        ``key -> FieldValue`` for the keys of ``labels`` found; a key that is
+        absent was not printed or not readable (never guessed). The first
+        readable occurrence of a key, top to bottom, wins. A label is never a
+        value, an ID-number shaped string never the serial, a signature line
+        never the issuer; on a two-page spread each page's rows are read apart.
     """
-    ordered = _labels_by_length(labels)
-    rows = rows_of(ocr.lines)
+    vocabulary = vocabulary or default_vocabulary()
+    every = {**{k: v for k, v in vocabulary.other_labels.items() if k not in labels}, **labels}
+    words = _Words.of(labels, vocabulary)
+    ordered = _labels_by_length(every)
+    rows = segments(ocr.lines, column_split(ocr.lines))
     label_line_ids: set[int] = set()
     pending: list[tuple[_Occurrence, Row, int]] = []
     for row in rows:
@@ -234,15 +410,16 @@ def extract_fields(ocr: OcrResult, labels: LabelSet) -> dict[str, FieldValue]:
             pending.append((occurrence, row, min(next_start, _far_box_start(row, occurrence))))
             label_line_ids.update(id(line) for line in row.lines_for_span(occurrence.start, occurrence.end))
     found: dict[str, FieldValue] = {}
+    taken: set[int] = set(label_line_ids)
     for occurrence, row, next_start in pending:
         if occurrence.key in found:
             continue
-        value = _value_in_row(occurrence, row, next_start) or _value_from_below(
-            occurrence, row, next_start, ocr.lines, label_line_ids
+        value = _value_in_row(occurrence, row, next_start, words) or _value_from_below(
+            occurrence, row, next_start, ocr.lines, taken, words
         )
         if value is not None:
             found[occurrence.key] = value
-    return found
+    return {key: value for key, value in found.items() if key in labels}
 
 
 def _far_box_start(row: Row, occurrence: _Occurrence) -> int:
@@ -260,12 +437,12 @@ def _far_box_start(row: Row, occurrence: _Occurrence) -> int:
     return len(row.text)
 
 
-def _value_in_row(occurrence: _Occurrence, row: Row, next_start: int) -> FieldValue | None:
+def _value_in_row(occurrence: _Occurrence, row: Row, next_start: int, words: _Words) -> FieldValue | None:
     raw = row.text[occurrence.end:next_start]
     if not occurrence.colon and _looks_like_sentence(raw):
         # "持证人经评价，达到……" is body text that starts with a label word, not a field.
         return None
-    value = _clean_value(occurrence.key, raw)
+    value = _clean_value(occurrence.key, raw, words)
     if value is None:
         return None
     lines = row.lines_for_span(occurrence.end, next_start)
@@ -278,7 +455,8 @@ def _value_in_row(occurrence: _Occurrence, row: Row, next_start: int) -> FieldVa
 
 
 def _value_from_below(
-    occurrence: _Occurrence, row: Row, next_start: int, lines: Sequence[OcrLine], label_line_ids: set[int]
+    occurrence: _Occurrence, row: Row, next_start: int, lines: Sequence[OcrLine], label_line_ids: set[int],
+    words: _Words,
 ) -> FieldValue | None:
     # Only a label with nothing after it (up to the next label of a two-column
     # layout, or the row's end) looks below.
@@ -288,29 +466,81 @@ def _value_from_below(
     below = _value_below(label_lines, lines, label_line_ids)
     if below is None:
         return None
-    value = _clean_value(occurrence.key, compact(below.text))
+    value = _clean_value(occurrence.key, compact(below.text), words)
     if value is None:
         return None
     return FieldValue(key=occurrence.key, value=value, quad=below.quad, confidence=below.confidence)
 
 
-def find_title(ocr: OcrResult, page_height: int) -> FieldValue | None:
-    """The certificate's title: the tallest text row in the top part of the page.
+def _title_boxes(row: Row) -> tuple[OcrLine, ...]:
+    """The row's boxes printed in the title's type size: small text glued on (a serial, a subtitle) is dropped."""
+    tallest = max(line.height for line in row.lines)
+    return tuple(line for line in row.lines if line.height >= TITLE_SIZE_SHARE * tallest and compact(line.text))
+
+
+def _is_title_text(text: str, words: _Words, salutations: Sequence[str]) -> bool:
+    han = len(_HAN.findall(text))
+    if han < 2 or len(text) > MAX_TITLE_CHARS or any(mark in text for mark in _SENTENCE_MARKS + _COLONS):
+        return False
+    if re.search(r"\d{5}", text) or words.is_signature_line(text):
+        return False  # a serial or a signature/seal line
+    if any(text.endswith(s) or text.endswith(s + "：") for s in salutations):
+        return False
+    # 职业技能等级证书 holds the label 职业技能等级: the trade's labels may be part of a title.
+    return not any(label in text for key, label in words.han_labels if key not in _TRADE_LABEL_KEYS)
+
+
+def find_title(
+    ocr: OcrResult,
+    page_height: int,
+    *,
+    vocabulary: FieldVocabulary | None = None,
+    labels: LabelSet | None = None,
+    salutations: Sequence[str] = (),
+) -> FieldValue | None:
+    """The certificate's title: one printed row of its own, the most prominent near the top of the page.
 
     Titles are printed far larger than the body; letter-spaced titles that OCR
-    splits into several boxes are joined through their row. Rows must contain
-    a Han character and at least three characters to count.
+    splits into several boxes are joined through their row, and smaller text
+    on the same row (a serial printed beside the title, a subtitle) is left out.
+    A row that holds a field label, a colon, sentence punctuation, a serial, a
+    signature line or a salutation is never the title; a row holding a title
+    word (证书, 奖状, 聘书… from the vocabulary) is preferred. When no row
+    qualifies there is no title (booklet data pages, awards printed without one).
     """
-    rows = [r for r in rows_of(ocr.lines) if len(_HAN.findall(r.text)) >= 3]
+    vocabulary = vocabulary or default_vocabulary()
+    words = _Words.of(labels if labels is not None else default_labels().labels, vocabulary)
+    salutations = salutations or default_labels().salutations
+    title_words = [compact(word) for word in vocabulary.title_words if compact(word)]
+    rows = segments(ocr.lines, column_split(ocr.lines))
     if not rows:
         return None
-    top = [r for r in rows if min(line.bbox[1] for line in r.lines) < 0.45 * page_height] or rows
-    best = max(top, key=lambda r: (r.height, "证" in r.text))
+    body = sorted(r.height for r in rows)[len(rows) // 2]
+    best: tuple[float, Row, tuple[OcrLine, ...]] | None = None
+    for row in rows:
+        if min(line.bbox[1] for line in row.lines) >= TITLE_TOP_SHARE * page_height:
+            continue
+        boxes = _title_boxes(row)
+        if not boxes:
+            continue
+        text = "".join(compact(line.text) for line in boxes)
+        if not _is_title_text(text, words, salutations):
+            continue
+        height = max(line.height for line in boxes)
+        worded = any(word in text for word in title_words)
+        if not worded and height < MIN_UNWORDED_TITLE_HEIGHTS * body:
+            continue
+        score = height * (TITLE_WORD_BONUS if worded else 1.0)
+        if best is None or score > best[0]:
+            best = (score, row, boxes)
+    if best is None:
+        return None
+    _, _, boxes = best
     return FieldValue(
         key="title",
-        value=best.text,
-        quad=union_quad(best.lines),
-        confidence=min(line.confidence for line in best.lines),
+        value="".join(compact(line.text) for line in boxes),
+        quad=union_quad(boxes),
+        confidence=min(line.confidence for line in boxes),
     )
 
 

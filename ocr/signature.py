@@ -1,10 +1,15 @@
 """Fields that certificates print without a label: the salutation and the signature block.
 
 Awards and internal training certificates rarely label their fields. They name
-the holder in a salutation (``张三 同志：``) and close with the issuer's name and
-the date at the bottom (落款). This reader finds those, in work space, and is
-only used for fields the labelled reader (:mod:`ocr.fields`) did not find.
-The salutation words and organisation suffixes are data (``rules/data/field_labels.yaml``).
+the holder in a salutation (``张三 同志：``, ``甲、乙、丙 同学：``) and close with
+the issuer's name and the date at the bottom (落款), often to the month only
+(``二〇二一年十二月``), often beside a second issuer or over two rows. This reader
+finds those, in work space, and is only used for fields the labelled reader
+(:mod:`ocr.fields`) did not find. A signature or seal line (负责人(签章)：…,
+职业技能鉴定(指导)中心(印)) never names the issuer; a row holding a field label,
+a year or digits is no organisation's name. The salutation words and
+organisation suffixes are data (``rules/data/field_labels.yaml``), the signature
+words too (``rules/data/field_vocabulary.yaml``).
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from certcheck.types import FieldValue, OcrResult
-from ocr.dates import parse_printed_date
-from ocr.layout import Row, rows_of, union_quad
+from certcheck.types import FieldValue, OcrLine, OcrResult
+from ocr.dates import parse_printed_date, parse_printed_month
+from ocr.fields import column_split, personal_labels, segments
+from ocr.layout import Row, union_quad
+from ocr.text import compact
+from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
 
 __all__ = ["read_signature_block"]
 
@@ -24,67 +32,145 @@ SIGNATURE_TOP_SHARE = 0.45
 MAX_DATE_ROW_CHARS = 20
 #: How far above the date (in row heights) the issuer's name may be printed.
 MAX_ISSUER_GAP_ROWS = 4.0
-_HAN_NAME = r"[\u4e00-\u9fff·]{2,6}"
+#: Two names signed side by side (共青团莆田市委　莆田市教育局) are apart by more than this many heights.
+SIDE_BY_SIDE_GAP_HEIGHTS = 1.5
+#: An issuer printed over two rows: the rows' heights differ by at most this factor and their gap is below
+#: this many heights.
+TWO_ROW_HEIGHT_RATIO = 1.4
+TWO_ROW_GAP_HEIGHTS = 0.8
+_NAME_CHARS = r"[\u4e00-\u9fff·、，,]"
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_YEAR = re.compile(r"\d{3}|[〇零○一二三四五六七八九]{4}|[〇○]")
+_PUNCTUATION = "，。；！？,;!?:：“”\"《》"
 
 
-def _field(key: str, value: str, row: Row, start: int, end: int) -> FieldValue:
-    lines = row.lines_for_span(start, end)
+def _field(key: str, value: str, lines: Sequence[OcrLine]) -> FieldValue:
     return FieldValue(key=key, value=value, quad=union_quad(lines), confidence=min(ln.confidence for ln in lines))
+
+
+def _pieces(row: Row) -> list[Row]:
+    """A row cut where its boxes are far apart: two issuers signed side by side, a date beside a label."""
+    out: list[list[OcrLine]] = [[row.lines[0]]]
+    for prev, line in zip(row.lines, row.lines[1:], strict=False):
+        gap = line.bbox[0] - prev.bbox[2]
+        if gap > SIDE_BY_SIDE_GAP_HEIGHTS * max(prev.height, line.height):
+            out.append([line])
+        else:
+            out[-1].append(line)
+    if len(out) == 1:
+        return [row]
+    return [piece for lines in out for piece in segments(lines)]
 
 
 def _salutation(rows: Sequence[Row], salutations: Sequence[str]) -> FieldValue | None:
     if not salutations:
         return None
-    pattern = re.compile(rf"^({_HAN_NAME})(?:{'|'.join(map(re.escape, salutations))})[:：]?$")
+    words = "|".join(map(re.escape, sorted(salutations, key=len, reverse=True)))
+    # One holder (庄磊同学：) or several (甲、乙、丙同学：), maybe with the blank line's underscores.
+    pattern = re.compile(rf"^[_＿—\-]*({_NAME_CHARS}{{2,40}}?)[_＿—\-]*(?:{words})[:：]?$")
     for row in rows:
         match = pattern.match(row.text)
-        if match:
-            return _field("holder_name", match.group(1), row, match.start(1), match.end(1))
+        if match and len(_HAN.findall(match.group(1))) >= 2:
+            name = match.group(1).strip("、，,")
+            return _field("holder_name", name, row.lines_for_span(match.start(1), match.end(1)))
     return None
 
 
+def _month_or_date(text: str) -> str | None:
+    parsed = parse_printed_date(text)
+    if parsed is not None:
+        return parsed.isoformat()
+    month = parse_printed_month(text)
+    return f"{month[0]:04d}-{month[1]:02d}" if month else None
+
+
 def _date_row(rows: Sequence[Row], page_height: int) -> tuple[Row, str] | None:
-    """The lowest short row in the signature area that holds a date and nothing like a range."""
+    """The lowest short row in the signature area that holds a date (or a month) and nothing like a range."""
     for row in reversed(rows):
         top = min(line.bbox[1] for line in row.lines)
         if top < SIGNATURE_TOP_SHARE * page_height:
             break
         if len(row.text) > MAX_DATE_ROW_CHARS or "至" in row.text or ":" in row.text:
             continue
-        parsed = parse_printed_date(row.text)
-        if parsed is not None:
-            return row, parsed.isoformat()
+        found = _month_or_date(row.text)
+        if found is not None:
+            return row, found
     return None
 
 
-def _organisation(row: Row, suffixes: Sequence[str]) -> FieldValue | None:
-    if ":" in row.text:
-        return None  # a labelled row belongs to the labelled reader
+def _is_name_row(row: Row, labels: Sequence[str], signature_words: Sequence[str]) -> bool:
+    """Whether a row may be (part of) an organisation's name: no label, signature word, year or punctuation."""
+    text = row.text
+    if len(_HAN.findall(text)) < 2 or any(mark in text for mark in _PUNCTUATION):
+        return False
+    if _YEAR.search(text) or any(word in text for word in signature_words):
+        return False
+    return not any(label in text for label in labels)
+
+
+def _organisation(row: Row, suffixes: Sequence[str]) -> tuple[int, int] | None:
+    """``(start, end)`` of the name in the row: from its start to the last organisation suffix."""
+    best = -1
     for suffix in suffixes:
-        end = row.text.find(suffix)
+        end = row.text.rfind(suffix)
         if end >= 2:
-            # The name runs from the start of the row to its suffix; text beyond
-            # the suffix on the same row (a seal's words) is not part of it.
-            end += len(suffix)
-            return _field("issuer", row.text[:end], row, 0, end)
+            best = max(best, end + len(suffix))
+    return (0, best) if best > 0 else None
+
+
+def _issuer_from(rows: Sequence[Row], index: int, suffixes: Sequence[str], labels: Sequence[str],
+                 signature_words: Sequence[str]) -> FieldValue | None:
+    row = rows[index]
+    if not _is_name_row(row, labels, signature_words):
+        return None
+    span = _organisation(row, suffixes)
+    if span is None:
+        return None
+    # Text beyond the suffix on the same row (a seal's words) is not part of the name.
+    lines = list(row.lines_for_span(*span))
+    name = row.text[span[0]:span[1]]
+    upper = _row_above(rows, index)
+    if upper is not None and _organisation(upper, suffixes) is None and _is_name_row(upper, labels, signature_words):
+        name, lines = upper.text + name, [*upper.lines, *lines]
+    return _field("issuer", name, lines)
+
+
+def _row_above(rows: Sequence[Row], index: int) -> Row | None:
+    """The row printed just above ``rows[index]`` in the same column and type size (an issuer's first line)."""
+    row = rows[index]
+    x0, y0 = min(ln.bbox[0] for ln in row.lines), min(ln.bbox[1] for ln in row.lines)
+    x1 = max(ln.bbox[2] for ln in row.lines)
+    for other in reversed(rows[:index]):
+        ox0, ox1 = min(ln.bbox[0] for ln in other.lines), max(ln.bbox[2] for ln in other.lines)
+        bottom = max(ln.bbox[3] for ln in other.lines)
+        if bottom > y0 or min(x1, ox1) - max(x0, ox0) <= 0:
+            continue
+        if y0 - bottom > TWO_ROW_GAP_HEIGHTS * row.height:
+            return None
+        ratio = max(row.height, other.height) / max(1.0, min(row.height, other.height))
+        overlap = (min(x1, ox1) - max(x0, ox0)) / max(1.0, min(x1 - x0, ox1 - ox0))
+        return other if ratio <= TWO_ROW_HEIGHT_RATIO and overlap >= 0.5 else None
     return None
 
 
-def _issuer(rows: Sequence[Row], date_row: Row | None, page_height: int, suffixes: Sequence[str]) -> FieldValue | None:
-    """The organisation name just above the signature date, or the lowest one when no date was read."""
+def _issuer(rows: Sequence[Row], date_row: Row | None, page_height: int, suffixes: Sequence[str],
+            labels: Sequence[str], signature_words: Sequence[str]) -> FieldValue | None:
+    """The organisation name just above the signature date (or beside it), or the lowest one when no date was read."""
     if date_row is not None:
         date_top = min(line.bbox[1] for line in date_row.lines)
-        for row in reversed(rows[: rows.index(date_row)]):
+        at = rows.index(date_row)
+        for index in range(at - 1, -1, -1):
+            row = rows[index]
             if date_top - max(line.bbox[3] for line in row.lines) > MAX_ISSUER_GAP_ROWS * date_row.height:
                 return None
-            found = _organisation(row, suffixes)
+            found = _issuer_from(rows, index, suffixes, labels, signature_words)
             if found is not None:
                 return found
         return None
-    for row in reversed(rows):
-        if min(line.bbox[1] for line in row.lines) < SIGNATURE_TOP_SHARE * page_height:
+    for index in range(len(rows) - 1, -1, -1):
+        if min(line.bbox[1] for line in rows[index].lines) < SIGNATURE_TOP_SHARE * page_height:
             return None
-        found = _organisation(row, suffixes)
+        found = _issuer_from(rows, index, suffixes, labels, signature_words)
         if found is not None:
             return found
     return None
@@ -96,8 +182,14 @@ def read_signature_block(
     *,
     salutations: Sequence[str],
     organisation_suffixes: Sequence[str],
+    vocabulary: FieldVocabulary | None = None,
+    labels: Sequence[str] | None = None,
 ) -> dict[str, FieldValue]:
     """Holder (from the salutation), issuer and issue date (from the signature block).
+
+    ``labels``: the printed field labels a name row never holds (the built-in
+    ones of ``rules/data/field_labels.yaml`` and the vocabulary's by default).
+    A date printed to the month only is reported as ``YYYY-MM``.
 
     >>> from tests.helpers import line, page
     >>> found = read_signature_block(page(
@@ -107,7 +199,12 @@ def read_signature_block(
     >>> {k: v.value for k, v in found.items()}
     {'holder_name': '梁丽梅', 'issue_date': '2024-11-04', 'issuer': '成都市职业技能竞赛组委会'}
     """
-    rows = rows_of(ocr.lines)
+    vocabulary = vocabulary or default_vocabulary()
+    if labels is None:
+        labels = personal_labels(default_labels().labels, vocabulary)
+    signature_words = [compact(word) for word in vocabulary.signature_words if compact(word)]
+    rows = [piece for row in segments(ocr.lines, column_split(ocr.lines)) for piece in _pieces(row)]
+    rows.sort(key=lambda r: (min(ln.center[1] for ln in r.lines), min(ln.bbox[0] for ln in r.lines)))
     found: dict[str, FieldValue] = {}
     holder = _salutation(rows, salutations)
     if holder is not None:
@@ -115,9 +212,8 @@ def read_signature_block(
     dated = _date_row(rows, page_height)
     if dated is not None:
         row, iso = dated
-        found["issue_date"] = FieldValue("issue_date", iso, union_quad(row.lines),
-                                         min(ln.confidence for ln in row.lines))
-    issuer = _issuer(rows, dated[0] if dated else None, page_height, organisation_suffixes)
+        found["issue_date"] = _field("issue_date", iso, row.lines)
+    issuer = _issuer(rows, dated[0] if dated else None, page_height, organisation_suffixes, labels, signature_words)
     if issuer is not None:
         found["issuer"] = issuer
     return found
