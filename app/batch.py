@@ -37,6 +37,8 @@ number blacked out as the annotated image does.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
@@ -74,6 +76,9 @@ from certcheck.report import report_to_dict
 from certcheck.settings import Settings
 from certcheck.types import Report, quad_to_bbox
 from vision.decode import SUPPORTED_MEDIA_TYPES, sniff_media_type
+
+#: Held in the output folder while a batch writes into it (:func:`_one_batch_per_folder`).
+BATCH_LOCK = ".batch.lock"
 
 __all__ = [
     "BatchItem",
@@ -265,7 +270,7 @@ def check_file(
     except Exception as exc:  # one bad file never stops the batch; the row and the log say what happened
         logger.exception("%s: unexpected failure", item.shown_path)
         return CheckedFile(item, _error_row(item, CertcheckError(), checked_at, detail=repr(exc)), final=False)
-    answer = report_to_dict(report)
+    answer = report_to_dict(report, checker.registry)
     answer["file"] = item.shown_path
     answer["annotated_image"] = None  # written beside the reports, not inlined
     row = FileRow(path=item.shown_path, status=FileStatus.CHECKED, sha256=item.sha256, size_bytes=item.size_bytes,
@@ -521,6 +526,37 @@ def run_batch(
         raise RequestError("--out 不能是要核验的文件夹本身。", "--out must not be DIR itself (a subfolder is fine)")
     output = OutputFolder(out_dir)
     output.prepare()
+    with _one_batch_per_folder(out_dir):
+        return _run_locked(root, out_dir, output, options, engine, show_progress, on_checked)
+
+
+@contextlib.contextmanager
+def _one_batch_per_folder(out_dir: Path) -> Iterator[None]:
+    """Hold ``OUTDIR/.batch.lock`` for the run: a second batch into the same folder is refused, not run twice.
+
+    Two batches writing one journal would each check every file and record every case twice.
+
+    Raises:
+        RequestError: another batch (this machine, any process) holds the folder.
+    """
+    handle = (out_dir / BATCH_LOCK).open("a")
+    try:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RequestError(
+                "另一个批量核验正在写入该输出文件夹，请等待其结束或换一个 --out。",
+                f"another batch is writing into {mask_id_numbers(str(out_dir))}; wait for it or choose another --out",
+            ) from None
+        yield
+    finally:
+        handle.close()  # closing releases the lock
+
+
+def _run_locked(
+    root: Path, out_dir: Path, output: OutputFolder, options: CheckOptions, engine: Engine,
+    show_progress: bool | None, on_checked: OnChecked | None,
+) -> BatchResult:
     found = discover(root, exclude=[out_dir])
     journal = Journal(output.journal)
     collected = _Collected()

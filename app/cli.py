@@ -244,7 +244,10 @@ def _run_serve(args: argparse.Namespace, settings: Settings) -> int:
     Checker.from_settings(settings)
     # Each process imports app.main:app and builds its own Checker and work pool;
     # the app logs one line per request (with its id), so uvicorn's access log is off.
-    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, access_log=False)
+    # Proxy headers only from the proxies named in CERTCHECK_TRUSTED_PROXIES (uvicorn's default trusts loopback).
+    proxies = ",".join(settings.trusted_proxies)
+    uvicorn.run("app.main:app", host=args.host, port=args.port, workers=args.workers, access_log=False,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
     return 0
 
 

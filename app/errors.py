@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 
 from app.middleware import REQUEST_ID_HEADER, request_id_of
 from certcheck.errors import CertcheckError, NotFound, RequestError, ServiceError
+from certcheck.privacy import mask_id_numbers
 
 __all__ = ["handle_error", "install_error_handlers"]
 
@@ -41,6 +42,8 @@ def install_error_handlers(app: FastAPI) -> None:
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     """Render ``exc`` as the contract's error answer, with the request id attached."""
     status, error, headers = _describe(exc)
+    # A 404 for /v1/templates/<an ID number> must not echo it, nor may any message.
+    error = {key: mask_id_numbers(value) for key, value in error.items()}
     if status >= 500:
         logger.error("answered %d %s", status, error["code"], exc_info=exc)
     else:

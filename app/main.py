@@ -20,6 +20,7 @@ from app.api.auth import ApiKeyStore
 from app.api.deps import Services
 from app.api.routes import check, check_text, health, issuers, page, templates
 from app.api.routes.docs import install_docs
+from app.bodyguard import BodyGuardMiddleware
 from app.errors import install_error_handlers
 from app.logs import configure_logging
 from app.metrics import install_metrics
@@ -61,8 +62,10 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
         app.include_router(module.router)
     install_docs(app)
     install_error_handlers(app)
-    # Outermost last: request id, then metrics (which count 429s too), then the rate limit.
+    # Outermost last: request id, then metrics (which count 429s too), then the rate limit, then the
+    # body guard (keys before bodies, body caps, lingering close, the last-resort 500).
     app.state.api_keys = ApiKeyStore(settings)
+    app.add_middleware(BodyGuardMiddleware, settings=settings)
     app.add_middleware(RateLimitMiddleware, settings=settings, keys=app.state.api_keys)
     if settings.metrics_enabled:
         install_metrics(app)

@@ -1,7 +1,7 @@
 """Request ids and one access log line per request, as a pure ASGI middleware.
 
 Each answer carries ``X-Request-ID``: the client's own id when it is sane
-(short, plain characters), else a fresh one. The id is kept in the ASGI scope
+(short, plain characters, no ID number in it), else a fresh one. The id is kept in the ASGI scope
 (for the error handlers, which may run outside this middleware) and in
 :data:`app.logs.request_id_var` (for log lines, including those written on
 work-pool threads). Pure ASGI rather than ``BaseHTTPMiddleware`` so the upload
@@ -22,6 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.logs import request_id_var
+from certcheck.privacy import mask_id_numbers
 
 __all__ = ["REQUEST_ID_HEADER", "RequestIdMiddleware", "request_id_of"]
 
@@ -67,10 +68,12 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if (scope.get("state") or {}).get("client_disconnected"):
+                status = 499  # nginx's code for "the client closed the connection before the answer"
             elapsed_ms = (time.perf_counter() - started) * 1000
             access = {
                 "method": scope["method"],
-                "path": scope["path"],
+                "path": mask_id_numbers(scope["path"]),
                 "status": status,
                 "duration_ms": round(elapsed_ms, 1),
             }
@@ -79,6 +82,7 @@ class RequestIdMiddleware:
 
 
 def _sane_or_new(candidate: str | None) -> str:
-    if candidate and _SANE_ID.fullmatch(candidate):
+    # An id carrying an ID number would be echoed and logged with every line: such an id is replaced.
+    if candidate and _SANE_ID.fullmatch(candidate) and mask_id_numbers(candidate) == candidate:
         return candidate
     return uuid.uuid4().hex

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     rate_limit_burst: int = 20
     key_rate_limit_per_minute: float = 600.0
     key_rate_limit_burst: int = 100
+    #: Addresses (or ``*``) of reverse proxies whose ``X-Forwarded-For`` / ``X-Forwarded-Proto`` are believed
+    #: (``,``-separated). Empty: the headers are ignored, so a client cannot pick its own rate-limit bucket.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     #: ``text`` (one readable line) or ``json`` (one JSON object per line, for log collectors).
     log_format: Literal["text", "json"] = "text"
@@ -94,7 +97,7 @@ class Settings(BaseSettings):
     def _paths(cls, value: object) -> list[Path]:
         return _split_paths(value)
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "trusted_proxies", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):

@@ -300,3 +300,21 @@ def test_cli_unusable_batch_arguments_exit_2(run_main: Any, args: list[str], tmp
     except SystemExit as exc:  # argparse's own errors
         status = int(exc.code or 0)
     assert status == 2
+
+
+def test_a_second_batch_into_the_same_output_folder_is_refused(tmp_path: Path, test_settings: Settings) -> None:
+    import fcntl
+
+    from app.batch import BATCH_LOCK, CheckOptions, ThreadEngine, run_batch
+    from certcheck.errors import RequestError
+
+    images, out = tmp_path / "images", tmp_path / "out"
+    images.mkdir()
+    out.mkdir()
+    with (out / BATCH_LOCK).open("a") as held:  # the first batch, still running (any process)
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RequestError, match="another batch"):
+            run_batch(images, out, CheckOptions(test_settings), engine=ThreadEngine())
+    assert not (out / "report.csv").exists()
+    result = run_batch(images, out, CheckOptions(test_settings), engine=ThreadEngine())
+    assert result.rows == () and (out / "report.csv").is_file()

@@ -16,7 +16,6 @@ import asyncio
 import io
 import json
 import re
-import select
 import socket
 import struct
 import threading
@@ -340,12 +339,14 @@ class CountingBody:
         yield FILE_PART_TAIL
 
 
-async def test_declared_length_over_cap_is_refused_before_reading(stub_client: httpx.AsyncClient) -> None:
+async def test_declared_length_over_cap_is_refused_unparsed_and_drained(stub_client: httpx.AsyncClient) -> None:
     body = CountingBody(25 * MIB)  # the contract's default cap is 20 MB
     headers = {"Content-Type": MULTIPART_TYPE, "Content-Length": str(25 * MIB + 500)}
     response = await stub_client.post("/v1/check", content=body, headers=headers)
     assert (response.status_code, _error_code(response)) == (413, "file_too_large")
-    assert body.pulled == 0
+    assert "20 MB" in response.json()["error"]["message"]
+    # Refused from the header; the body is read and thrown away (lingering close), so the client gets the answer.
+    assert body.pulled == 25 * MIB and response.headers["connection"] == "close"
 
 
 async def test_streamed_upload_over_cap_is_refused_at_the_cap(stub_client: httpx.AsyncClient) -> None:
@@ -354,8 +355,8 @@ async def test_streamed_upload_over_cap_is_refused_at_the_cap(stub_client: httpx
     response = await stub_client.post("/v1/check", content=body, headers={"Content-Type": MULTIPART_TYPE})
     assert (response.status_code, _error_code(response)) == (413, "file_too_large")
     assert "20 MB" in response.json()["error"]["message"]
-    # The app stopped pulling the body within one chunk of the cap, never the whole 25 MB.
-    assert cap <= body.pulled <= cap + 2 * body.chunk
+    # Parsing stopped at the cap; the rest was read and thrown away (lingering close, up to 4 x the cap or 10 s).
+    assert body.pulled == 25 * MIB > cap and response.headers["connection"] == "close"
 
 
 # --- the bounded work pool -------------------------------------------------------------------------
@@ -497,21 +498,82 @@ def test_live_server_refuses_declared_oversize_before_any_body(live_server: Any)
 
 
 @pytest.mark.e2e
-def test_live_server_refuses_streamed_oversize_while_sending(live_server: Any) -> None:
+def test_live_server_refuses_streamed_oversize_and_lingers_until_the_client_is_done(live_server: Any) -> None:
+    # Refused at the cap, but answered only once the client stopped sending (or after 4 x the cap, or 10 s):
+    # a client that writes its whole body before reading gets the 413, not a connection reset.
     cap = live_server.max_upload_bytes
     total = 3 * cap  # far more than the kernel's socket buffers could hide
     block = bytes(256 * 1024)
     sent = 0
-    answered = False
     with _connect(live_server.url) as sock:
         sock.sendall(_request_head(live_server.url, "Transfer-Encoding: chunked\r\n"))
         head = _file_part_head()
         sock.sendall(b"%x\r\n%s\r\n" % (len(head), head))
-        while sent < total and not answered:
-            sock.sendall(b"%x\r\n%s\r\n" % (len(block), block))
+        while sent < total:
+            sock.sendall(b"%x\r\n%s\r\n" % (len(block), block))  # never reset: the server keeps reading
             sent += len(block)
-            # Past the cap, give the server a moment to answer between chunks.
-            answered = bool(select.select([sock], [], [], 0.02 if sent > cap else 0)[0])
+        sock.sendall(b"0\r\n\r\n")
         status, body = _read_response(sock)
     assert (status, body["error"]["code"]) == (413, "file_too_large")
-    assert answered and sent < total, f"no answer until {sent} bytes were sent"
+
+
+@pytest.mark.e2e
+def test_a_client_that_sends_everything_before_reading_gets_the_413(live_server: Any) -> None:
+    import http.client
+
+    parts = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    body = _file_part_head() + bytes(3 * live_server.max_upload_bytes) + f"\r\n--{BOUNDARY}--\r\n".encode()
+    try:
+        # What urllib and requests do: the whole body goes out, then the answer is read.
+        connection.request("POST", "/v1/check", body=body, headers={"Content-Type": MULTIPART_TYPE})
+        answer = connection.getresponse()
+        payload = json.loads(answer.read())
+    finally:
+        connection.close()
+    assert (answer.status, payload["error"]["code"]) == (413, "file_too_large")
+    assert answer.getheader("connection") == "close"
+
+
+# --- keys before bodies, the last-resort 500 --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "key", "status", "code"), [
+    ("/v1/templates", None, 401, "missing_api_key"),
+    ("/v1/templates", "wrong-key", 403, "invalid_api_key"),
+    ("/v1/issuers", None, 401, "missing_api_key"),
+    ("/v1/issuers", "wrong-key", 403, "invalid_api_key"),
+])
+async def test_write_endpoints_check_the_key_before_reading_the_body(
+    stub_client: httpx.AsyncClient, path: str, key: str | None, status: int, code: str
+) -> None:
+    # Not multipart at all: had the body been parsed (and spooled) first, the answer would be 4xx invalid_*.
+    body = CountingBody(8 * MIB)
+    headers = {"Content-Type": MULTIPART_TYPE.replace(BOUNDARY, "no-such-boundary")}
+    if key:
+        headers["X-API-Key"] = key
+    response = await stub_client.post(path, content=body, headers=headers)
+    assert (response.status_code, _error_code(response)) == (status, code)
+    # Drained (read and thrown away, up to 4 x the route's cap), never parsed.
+    from app.bodyguard import LINGER_FACTOR, body_cap
+
+    cap = body_cap("POST", path, Settings())
+    assert response.headers["connection"] == "close"
+    assert min(8 * MIB, LINGER_FACTOR * cap) <= body.pulled <= min(8 * MIB, LINGER_FACTOR * cap + 2 * body.chunk)
+
+
+async def test_an_unexpected_error_is_answered_without_raising_to_the_server(tmp_path: Path) -> None:
+    # An exception reaching uvicorn makes it reset the keep-alive connection; the app answers it itself.
+    app = _stub_app(tmp_path, StubChecker(failure=RuntimeError("secret-internal-detail")))
+    async with _asgi_client(app, raise_app_exceptions=True) as client:
+        first = await client.post("/v1/check", files={"file": ("a.png", _image_bytes("PNG"), "image/png")})
+        second = await client.get("/healthz")
+    assert (first.status_code, _error_code(first)) == (500, "internal_error")
+    assert "connection" not in first.headers and second.status_code == 200
+
+
+async def test_no_id_number_is_echoed_by_a_404_or_kept_as_request_id(stub_client: httpx.AsyncClient) -> None:
+    response = await stub_client.get("/v1/templates/110101199003077774", headers={"X-Request-ID": "110101199003077774"})
+    assert response.status_code == 404
+    assert "110101199003077774" not in response.text and "19900307" not in response.text
+    assert response.headers["X-Request-ID"] != "110101199003077774"

@@ -76,7 +76,7 @@ async def check_certificate(
 def _check(checker: Checker, upload: CheckUpload) -> dict[str, Any]:
     """Runs on a pool thread: the check and shaping the report (box mapping, base64 PNG) are CPU work."""
     report = checker.check_bytes(upload.data, upload.filename, template_id=upload.template_id, annotate=upload.annotate)
-    answer = report_to_dict(report)
+    answer = report_to_dict(report, checker.registry)
     codes = ",".join(sorted({item["code"] for item in answer["evidence"]})) or "-"
     logger.info("checked %s: risk %s, evidence %s", upload.filename, answer["risk_level"], codes)
     return answer
