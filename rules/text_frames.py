@@ -309,7 +309,7 @@ def _unwrapped(text: str, bounds: Boundaries) -> str:
     """``text`` with wrapped-line breaks turned into spaces (offsets unchanged)."""
     if not bounds.soft_line_breaks:
         return text
-    marks = bounds.sentence + bounds.clause + bounds.quotes_close
+    marks = bounds.sentence + bounds.clause  # a closing quote at a line's end does not end the sentence
     chars = list(text)
     for index, char in enumerate(chars):
         if char == "\n":
