@@ -24,6 +24,19 @@ _HAN_MONTH = re.compile(r"([〇零○一二三四五六七八九]{4})年(元|[�
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
 
+# OCR reads the zero of a Han-numeral year as a Latin 0 or O often (二0一一年): between Han numerals it is 〇.
+_LATIN_ZERO = re.compile(r"(?<=[〇零○一二三四五六七八九])[0Oo]|[0Oo](?=[〇零○一二三四五六七八九])")
+
+
+def _han_zeros(text: str) -> str:
+    """``text`` with a Latin zero among Han numerals read as 〇.
+
+    >>> _han_zeros("二0一一年"), _han_zeros("2011年")
+    ('二〇一一年', '2011年')
+    """
+    return _LATIN_ZERO.sub("〇", text)
+
+
 def _han_number(text: str) -> int:
     """Value of a Chinese numeral up to 31 (十, 十二, 二十, 二十一).
 
@@ -51,7 +64,7 @@ def parse_printed_date(text: str) -> date | None:
     try:
         if match:
             return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        han = _HAN.search(cleaned)
+        han = _HAN.search(_han_zeros(cleaned))
         if han:
             year = int("".join(str(_HAN_DIGITS[c]) for c in han.group(1)))
             return date(year, _han_number(han.group(2)), _han_number(han.group(3)))
@@ -76,7 +89,7 @@ def parse_printed_month(text: str) -> tuple[int, int] | None:
     if match:
         found = int(match.group(1)), 1 if match.group(2) == "元" else int(match.group(2))
     else:
-        han = _HAN_MONTH.search(cleaned)
+        han = _HAN_MONTH.search(_han_zeros(cleaned))
         if han:
             try:
                 year = int("".join(str(_HAN_DIGITS[c]) for c in han.group(1)))

@@ -516,10 +516,24 @@ def find_title(
     if not rows:
         return None
     body = sorted(r.height for r in rows)[len(rows) // 2]
+    top = [r for r in rows if min(line.bbox[1] for line in r.lines) < TITLE_TOP_SHARE * page_height]
+    # A booklet's cover prints its title low: anywhere on the page, with a title word.
+    found = _best_title(top, body, words, salutations, title_words, need_word=False) or _best_title(
+        rows, body, words, salutations, title_words, need_word=True)
+    if found is None:
+        return None
+    return FieldValue(
+        key="title",
+        value="".join(compact(line.text) for line in found),
+        quad=union_quad(found),
+        confidence=min(line.confidence for line in found),
+    )
+
+
+def _best_title(rows: Sequence[Row], body: float, words: _Words, salutations: Sequence[str],
+                title_words: Sequence[str], *, need_word: bool) -> tuple[OcrLine, ...] | None:
     best: tuple[float, Row, tuple[OcrLine, ...]] | None = None
     for row in rows:
-        if min(line.bbox[1] for line in row.lines) >= TITLE_TOP_SHARE * page_height:
-            continue
         boxes = _title_boxes(row)
         if not boxes:
             continue
@@ -528,20 +542,12 @@ def find_title(
             continue
         height = max(line.height for line in boxes)
         worded = any(word in text for word in title_words)
-        if not worded and height < MIN_UNWORDED_TITLE_HEIGHTS * body:
+        if not worded and (need_word or height < MIN_UNWORDED_TITLE_HEIGHTS * body):
             continue
         score = height * (TITLE_WORD_BONUS if worded else 1.0)
         if best is None or score > best[0]:
             best = (score, row, boxes)
-    if best is None:
-        return None
-    _, _, boxes = best
-    return FieldValue(
-        key="title",
-        value="".join(compact(line.text) for line in boxes),
-        quad=union_quad(boxes),
-        confidence=min(line.confidence for line in boxes),
-    )
+    return best[2] if best else None
 
 
 def find_label(ocr: OcrResult, labels: Sequence[str]) -> FieldValue | None:

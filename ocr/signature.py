@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from certcheck.types import FieldValue, OcrLine, OcrResult
 from ocr.dates import parse_printed_date, parse_printed_month
-from ocr.fields import column_split, personal_labels, segments
+from ocr.fields import column_split, looks_like_id_number, personal_labels, segments
 from ocr.layout import Row, union_quad
 from ocr.text import compact
 from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
@@ -38,6 +38,12 @@ SIDE_BY_SIDE_GAP_HEIGHTS = 1.5
 #: this many heights.
 TWO_ROW_HEIGHT_RATIO = 1.4
 TWO_ROW_GAP_HEIGHTS = 0.8
+#: A name without an organisation suffix counts only right above the date, with this many Han characters.
+MIN_BARE_NAME_HAN, MAX_BARE_NAME_CHARS = 4, 16
+#: An unlabelled serial is looked for in this share of the page at its top and at its bottom.
+LONE_SERIAL_BAND = 0.25
+MIN_LONE_SERIAL_DIGITS = 6
+_LONE_SERIAL = re.compile(rf"(?:No\.?|NO\.?|№)?([A-Z]{{1,8}}\d{{{MIN_LONE_SERIAL_DIGITS},}}[A-Z0-9]*)")
 _NAME_CHARS = r"[\u4e00-\u9fff·、，,]"
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _YEAR = re.compile(r"\d{3}|[〇零○一二三四五六七八九]{4}|[〇○]")
@@ -76,6 +82,22 @@ def _salutation(rows: Sequence[Row], salutations: Sequence[str]) -> FieldValue |
     return None
 
 
+def _lone_serial(rows: Sequence[Row], page_height: int) -> FieldValue | None:
+    """A certificate number printed on its own without a label, in a corner band (``MZYSH20210213``, ``No. X0053…``).
+
+    The row is that one token: letters then at least :data:`MIN_LONE_SERIAL_DIGITS` digits, never
+    an ID-number shaped string, in the top or bottom band of the page.
+    """
+    for row in rows:
+        top, bottom = min(ln.bbox[1] for ln in row.lines), max(ln.bbox[3] for ln in row.lines)
+        if top > LONE_SERIAL_BAND * page_height and bottom < (1 - LONE_SERIAL_BAND) * page_height:
+            continue
+        match = _LONE_SERIAL.fullmatch(row.text)
+        if match and not looks_like_id_number(match.group(1)):
+            return _field("serial_number", match.group(1), row.lines_for_span(match.start(1), match.end(1)))
+    return None
+
+
 def _month_or_date(text: str) -> str | None:
     parsed = parse_printed_date(text)
     if parsed is not None:
@@ -84,18 +106,29 @@ def _month_or_date(text: str) -> str | None:
     return f"{month[0]:04d}-{month[1]:02d}" if month else None
 
 
-def _date_row(rows: Sequence[Row], page_height: int) -> tuple[Row, str] | None:
-    """The lowest short row in the signature area that holds a date (or a month) and nothing like a range."""
+def _date_row(rows: Sequence[Row], page_height: int) -> tuple[Row, Row, str] | None:
+    """The lowest short row in the signature area that holds a date (or a month) and nothing like a range.
+
+    Returns the row, the part of it that holds the date (the row itself, or its box beside a label), the date.
+    """
     for row in reversed(rows):
         top = min(line.bbox[1] for line in row.lines)
         if top < SIGNATURE_TOP_SHARE * page_height:
             break
-        if len(row.text) > MAX_DATE_ROW_CHARS or "至" in row.text or ":" in row.text:
-            continue
-        found = _month_or_date(row.text)
-        if found is not None:
-            return row, found
+        # A labelled row (证书编号：…) may end with the signature date in a box of its own.
+        candidates = [row] if ":" not in row.text else [_build(row, (i,)) for i in range(len(row.lines))]
+        for candidate in candidates:
+            text = candidate.text
+            if len(text) > MAX_DATE_ROW_CHARS or "至" in text or any(mark in text for mark in _PUNCTUATION):
+                continue  # a range (聘期…至…), a label, or a sentence (…一九九四年八月二十七日生，)
+            found = _month_or_date(text)
+            if found is not None:
+                return row, candidate, found
     return None
+
+
+def _build(row: Row, indices: Sequence[int]) -> Row:
+    return segments([row.lines[i] for i in indices])[0]
 
 
 def _is_name_row(row: Row, labels: Sequence[str], signature_words: Sequence[str]) -> bool:
@@ -108,14 +141,20 @@ def _is_name_row(row: Row, labels: Sequence[str], signature_words: Sequence[str]
     return not any(label in text for label in labels)
 
 
-def _organisation(row: Row, suffixes: Sequence[str]) -> tuple[int, int] | None:
-    """``(start, end)`` of the name in the row: from its start to the last organisation suffix."""
+def _organisation_text(text: str, suffixes: Sequence[str]) -> str | None:
+    """``text`` up to its last organisation suffix, or ``None`` when it holds none after two characters."""
     best = -1
     for suffix in suffixes:
-        end = row.text.rfind(suffix)
+        end = text.rfind(suffix)
         if end >= 2:
             best = max(best, end + len(suffix))
-    return (0, best) if best > 0 else None
+    return text[:best] if best > 0 else None
+
+
+def _organisation(row: Row, suffixes: Sequence[str]) -> tuple[int, int] | None:
+    """``(start, end)`` of the name in the row: from its start to the last organisation suffix."""
+    name = _organisation_text(row.text, suffixes)
+    return (0, len(name)) if name else None
 
 
 def _issuer_from(rows: Sequence[Row], index: int, suffixes: Sequence[str], labels: Sequence[str],
@@ -126,7 +165,11 @@ def _issuer_from(rows: Sequence[Row], index: int, suffixes: Sequence[str], label
     span = _organisation(row, suffixes)
     if span is None:
         return None
-    # Text beyond the suffix on the same row (a seal's words) is not part of the name.
+    # Text beyond the suffix on the same row (a seal's words) is not part of the name; two names
+    # printed close together (甲中心乙学院) are two issuers, the first box naming the first.
+    first = compact(row.lines[0].text)
+    if len(row.lines) > 1 and _organisation_text(first, suffixes) == first and span[1] > len(first):
+        span = (0, len(first))
     lines = list(row.lines_for_span(*span))
     name = row.text[span[0]:span[1]]
     upper = _row_above(rows, index)
@@ -135,7 +178,7 @@ def _issuer_from(rows: Sequence[Row], index: int, suffixes: Sequence[str], label
     return _field("issuer", name, lines)
 
 
-def _row_above(rows: Sequence[Row], index: int) -> Row | None:
+def _row_above(rows: Sequence[Row], index: int, *, same_size: bool = True) -> Row | None:
     """The row printed just above ``rows[index]`` in the same column and type size (an issuer's first line)."""
     row = rows[index]
     x0, y0 = min(ln.bbox[0] for ln in row.lines), min(ln.bbox[1] for ln in row.lines)
@@ -149,8 +192,19 @@ def _row_above(rows: Sequence[Row], index: int) -> Row | None:
             return None
         ratio = max(row.height, other.height) / max(1.0, min(row.height, other.height))
         overlap = (min(x1, ox1) - max(x0, ox0)) / max(1.0, min(x1 - x0, ox1 - ox0))
-        return other if ratio <= TWO_ROW_HEIGHT_RATIO and overlap >= 0.5 else None
+        return other if (ratio <= TWO_ROW_HEIGHT_RATIO or not same_size) and overlap >= 0.5 else None
     return None
+
+
+def _name_above_date(rows: Sequence[Row], date_row: Row, labels: Sequence[str],
+                     signature_words: Sequence[str]) -> FieldValue | None:
+    """A short name printed right above the signature date and over it (中软国际(厦门)), without a suffix."""
+    above = _row_above(rows, rows.index(date_row), same_size=False)
+    if above is None or not _is_name_row(above, labels, signature_words):
+        return None
+    if not MIN_BARE_NAME_HAN <= len(_HAN.findall(above.text)) <= MAX_BARE_NAME_CHARS:
+        return None
+    return _field("issuer", above.text, above.lines)
 
 
 def _issuer(rows: Sequence[Row], date_row: Row | None, page_height: int, suffixes: Sequence[str],
@@ -162,11 +216,11 @@ def _issuer(rows: Sequence[Row], date_row: Row | None, page_height: int, suffixe
         for index in range(at - 1, -1, -1):
             row = rows[index]
             if date_top - max(line.bbox[3] for line in row.lines) > MAX_ISSUER_GAP_ROWS * date_row.height:
-                return None
+                break
             found = _issuer_from(rows, index, suffixes, labels, signature_words)
             if found is not None:
                 return found
-        return None
+        return _name_above_date(rows, date_row, labels, signature_words)
     for index in range(len(rows) - 1, -1, -1):
         if min(line.bbox[1] for line in rows[index].lines) < SIGNATURE_TOP_SHARE * page_height:
             return None
@@ -185,7 +239,7 @@ def read_signature_block(
     vocabulary: FieldVocabulary | None = None,
     labels: Sequence[str] | None = None,
 ) -> dict[str, FieldValue]:
-    """Holder (from the salutation), issuer and issue date (from the signature block).
+    """Holder (from the salutation), issuer and issue date (from the signature block), a serial printed alone.
 
     ``labels``: the printed field labels a name row never holds (the built-in
     ones of ``rules/data/field_labels.yaml`` and the vocabulary's by default).
@@ -211,9 +265,12 @@ def read_signature_block(
         found["holder_name"] = holder
     dated = _date_row(rows, page_height)
     if dated is not None:
-        row, iso = dated
-        found["issue_date"] = _field("issue_date", iso, row.lines)
+        _, printed, iso = dated
+        found["issue_date"] = _field("issue_date", iso, printed.lines)
     issuer = _issuer(rows, dated[0] if dated else None, page_height, organisation_suffixes, labels, signature_words)
     if issuer is not None:
         found["issuer"] = issuer
+    serial = _lone_serial(rows, page_height)
+    if serial is not None:
+        found["serial_number"] = serial
     return found
