@@ -69,7 +69,8 @@ import numpy as np
 
 from certcheck.types import Detection
 
-__all__ = ["TEXT_BAND", "TextRecognizer", "read_seal_texts", "unwrap_seal"]
+__all__ = ["MIN_TRUSTED_CHARS", "TEXT_BAND", "TRUSTED_CONFIDENCE", "TextRecognizer", "read_seal_texts", "text_trust",
+           "unwrap_seal"]
 
 #: Normalised radius (1 on the rim) of the text band, outer edge first.
 TEXT_BAND = (0.90, 0.55)
@@ -99,6 +100,10 @@ _MAX_ARC_SHARE = 0.92
 _LOOSE_SCORE_MARGIN = 0.02
 #: Blank arc kept before the first and after the last glyph, degrees.
 _END_MARGIN_DEG = 4.0
+#: A seal's reading names its owner only from this confidence (see :func:`text_trust`).
+TRUSTED_CONFIDENCE = 0.85
+#: ... and with at least this many Chinese characters (the shortest organisation names, 某某学校, have 4).
+MIN_TRUSTED_CHARS = 4
 
 
 class TextRecognizer(Protocol):
@@ -108,7 +113,10 @@ class TextRecognizer(Protocol):
 
 
 def read_seal_texts(pixels: np.ndarray, seals: Sequence[Detection], engine: TextRecognizer) -> list[Detection]:
-    """The same seals, each with ``extras["text"]`` and ``extras["text_confidence"]``.
+    """The same seals, each with ``extras["text"]``, ``extras["text_confidence"]`` and ``extras["text_trusted"]``.
+
+    ``text_trusted`` is False for a reading that must not name the issuer
+    (see :func:`text_trust`); the rules compare only trusted readings.
 
     Args:
         pixels: the work-space sheet, ``H x W x 3`` uint8 BGR, seals not yet suppressed.
@@ -117,7 +125,7 @@ def read_seal_texts(pixels: np.ndarray, seals: Sequence[Detection], engine: Text
 
     Returns:
         One detection per seal, in order, quad, score and detector unchanged;
-        ``text`` is ``""`` (confidence 0) when the ring holds no readable ink.
+        ``text`` is ``""`` (confidence 0, not trusted) when the ring holds no readable ink.
 
     Raises:
         ValueError: ``pixels`` is not a BGR uint8 image.
@@ -141,9 +149,35 @@ def read_seal_texts(pixels: np.ndarray, seals: Sequence[Detection], engine: Text
     out = []
     for i, seal in enumerate(seals):
         text, score = readings.get(i, ("", 0.0))
-        extras = {**seal.extras, "text": text.strip(), "text_confidence": round(float(score), 3)}
+        confidence, trusted = text_trust(text.strip(), float(score))
+        extras = {**seal.extras, "text": text.strip(), "text_confidence": confidence, "text_trusted": trusted}
         out.append(dataclasses.replace(seal, extras=extras))
     return out
+
+
+def text_trust(text: str, score: float) -> tuple[float, bool]:
+    """How far a seal's reading can be relied on: a confidence in [0, 1] and whether it may name the issuer.
+
+    The recogniser's score is weighed by the reading's share of Chinese
+    characters: a seal names its owner in Chinese, so Latin letters, digits and
+    stray marks are what a misread ring turns into ("ESAVETISSRER", "éaz ae";
+    a seal's serial number is read from its own bottom line and stays out of
+    the arc). Trusted from :data:`TRUSTED_CONFIDENCE` with at least
+    :data:`MIN_TRUSTED_CHARS` Chinese characters.
+
+    >>> text_trust("广州市花都区工商行政管理局", 0.985)
+    (0.985, True)
+    >>> text_trust("ESAVETISSRER", 0.9), text_trust("培调", 0.95), text_trust("", 0.0)
+    ((0.0, False), (0.95, False), (0.0, False))
+    >>> text_trust("中国移动通信集团", 0.6)
+    (0.6, False)
+    """
+    stripped = "".join(text.split())
+    if not stripped:
+        return 0.0, False
+    chinese = sum(1 for ch in stripped if "\u3400" <= ch <= "\u9fff")
+    confidence = round(float(np.clip(score, 0.0, 1.0)) * chinese / len(stripped), 3)
+    return confidence, confidence >= TRUSTED_CONFIDENCE and chinese >= MIN_TRUSTED_CHARS
 
 
 def _is_square(seal: Detection) -> bool:

@@ -253,3 +253,12 @@ def test_real_licence_emblem_found_and_real_seals_are_not(detector: EmblemDetect
         image = _reference(name)
         k = WORK_W / max(image.shape[:2])
         assert _emblems(cv2.resize(image, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), detector) == [], name
+
+
+@pytest.mark.parametrize("size", [(396, 1600), (254, 1025), (30, 1600), (1600, 40), (8, 8), (100, 100)])
+def test_every_image_size_is_searched_without_error(size: tuple[int, int]) -> None:
+    """A photo of one printed line (1025 x 254) once asked the drawing for a 5 px emblem and crashed."""
+    h, w = size
+    pixels = np.full((h, w, 3), 240, np.uint8)
+    pixels[h // 3 : 2 * h // 3, w // 10 : 9 * w // 10] = 30
+    assert EmblemDetector()(NormalizedImage(pixels, np.eye(3), (w, h))) == []

@@ -134,12 +134,30 @@ def test_find_red_seals_ignores_red_title_and_border() -> None:
     assert find_red_seals(certificate(seal=None)) == []
 
 
-def test_find_red_seals_ignores_a_lone_red_disc_and_out_of_range_rings() -> None:
+def test_find_red_seals_ignores_a_lone_red_disc_and_a_ring_too_small_for_a_stamp() -> None:
     page = blank_page(border=False)
     cv2.circle(page, (400, 500), 100, SEAL_RED, -1)
     page = stamp(page, seal_layer(page.shape[:2], (900, 500), 25))
-    page = stamp(page, seal_layer(page.shape[:2], (800, 560), 480))
     assert find_red_seals(page) == []
+
+
+def test_find_red_seals_finds_a_stamp_filling_the_image() -> None:
+    """A scan or crop of the stamp alone (its diameter 85 % of the short side)."""
+    page = stamp(blank_page(border=False), seal_layer((WORK_H, WORK_W), (800, 560), 480))
+    found = find_red_seals(page)
+    assert len(found) == 1
+    assert found[0].extras["center"] == pytest.approx((800.5, 560.5), abs=12)
+    assert found[0].extras["half_axes"][0] == pytest.approx(480, rel=0.06)
+
+
+def test_find_red_seals_parts_stamps_pressed_over_each_other() -> None:
+    """Two and three organisers' stamps overlapping by a third of their width (a notice, a prize)."""
+    page = blank_page()
+    centres = [(500, 800), (650, 800), (800, 800)]
+    for centre in centres:
+        page = stamp(page, seal_layer(page.shape[:2], centre, 105))
+    found = sorted(find_red_seals(page), key=lambda d: d.extras["center"][0])
+    assert [round(d.extras["center"][0], -1) for d in found] == pytest.approx([500, 650, 800], abs=12)
 
 
 def test_find_red_seals_finds_a_ring_with_gaps() -> None:

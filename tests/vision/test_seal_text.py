@@ -92,7 +92,7 @@ def test_seal_without_ink_reads_empty_without_calling_the_recogniser() -> None:
     page = np.full((600, 600, 3), 244, np.uint8)
     seal = Detection("red_seal.v1", "seal", ((200.0, 200.0), (400.0, 200.0), (400.0, 400.0), (200.0, 400.0)), 0.9)
     (read,) = read_seal_texts(page, [seal], Recogniser())
-    assert read.extras == {"text": "", "text_confidence": 0.0}
+    assert read.extras == {"text": "", "text_confidence": 0.0, "text_trusted": False}
 
 
 def test_rejects_non_bgr_pixels() -> None:
@@ -130,3 +130,28 @@ def test_a_square_name_seal_is_read_column_by_column_from_the_right(checker: Any
                      {"center": (300.5, 300.5), "half_axes": (100.0, 100.0), "angle_deg": 0.0, "shape": "square"})
     (read,) = read_seal_texts(pixels, [seal], checker.engine)
     assert read.extras["text"] == "张三之印", read.extras
+
+
+@needs_generator
+@pytest.mark.parametrize(
+    ("reading", "score", "trusted"),
+    [
+        (("广州市花都区工商行政管理局", 0.985), 0.985, True),
+        (("ESAVETISSRER", 0.93), 0.0, False),  # Latin letters: a misread ring
+        (("éaz ae", 0.7), 0.0, False),
+        (("培调", 0.96), 0.96, False),  # too short to name an organisation
+        (("六安江准电机有公司", 0.62), 0.62, False),  # the recogniser itself is unsure
+    ],
+)
+def test_every_reading_says_whether_it_may_name_the_issuer(
+    reading: tuple[str, float], score: float, trusted: bool
+) -> None:
+    class Recogniser:
+        def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+            return [reading] * len(crops)
+
+    page = _stamped("广州市花都区工商行政管理局")
+    (seal,) = find_red_seals(page)
+    (read,) = read_seal_texts(page, [seal], Recogniser())
+    assert read.extras["text_confidence"] == pytest.approx(score, abs=0.002)
+    assert read.extras["text_trusted"] is trusted

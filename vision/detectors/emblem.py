@@ -92,6 +92,9 @@ _SIZE_STEP = 1.3
 #: Largest template side, pixels, used in the search (larger sizes search a shrunk layer; 28 found the
 #: same candidates on the generated set at 1.1x the cost).
 _COARSE_TEMPLATE = 20
+#: Smallest template side, pixels, the drawing can be made at (:func:`vision.emblem_art.emblem_layers`);
+#: the search copy of a thin strip is kept large enough for the smallest emblem to measure this.
+_MIN_TEMPLATE = 8
 #: Correlation a search peak needs to be verified (well under any emblem's verified score).
 _MIN_PEAK = 0.3
 #: Peaks verified per layer.
@@ -329,8 +332,8 @@ class EmblemDetector:
 
     def scored_candidates(self, bgr: np.ndarray) -> list[Verified]:
         """Every verified search peak, best correlation first (for measuring thresholds)."""
-        k = self.analysis_long_side / max(bgr.shape[:2])
-        small = cv2.resize(bgr, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        k = _analysis_scale(bgr.shape[:2], self.analysis_long_side)
+        small = cv2.resize(bgr, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else bgr
         layers = ink_layers(small)
         out = [
             _verify(_scaled(c, 1.0 / k), bgr, pattern)
@@ -366,6 +369,18 @@ class EmblemDetector:
         )
 
 
+def _analysis_scale(shape: tuple[int, ...], long_side: int) -> float:
+    """Scale of the search copy: :data:`ANALYSIS_LONG_SIDE` on the long side, but never so small that the
+    smallest searched emblem of a wide strip (a photo of one printed line) falls under
+    :data:`_MIN_TEMPLATE` pixels, and never an enlargement.
+
+    >>> _analysis_scale((1131, 1600), 400), round(_analysis_scale((396, 1600), 400), 3), _analysis_scale((40, 90), 400)
+    (0.25, 0.404, 1.0)
+    """
+    h, w = shape[:2]
+    return min(1.0, max(long_side / max(h, w), _MIN_TEMPLATE / (MIN_SIZE_SHARE * max(1, min(h, w)))))
+
+
 def _scaled(c: _Candidate, f: float) -> _Candidate:
     return _Candidate(c.print_kind, c.x * f, c.y * f, c.side * f, c.peak)
 
@@ -382,6 +397,9 @@ def _search(print_kind: str, ink: np.ndarray, pattern: _Pattern) -> list[_Candid
     scaled, f = ink, 1.0  # f: pixels of ``scaled`` per analysis pixel
     peaks: list[_Candidate] = []
     while side <= MAX_SIZE_SHARE * short:
+        if side < _MIN_TEMPLATE:
+            side *= _SIZE_STEP  # too small to draw (only on an image under 160 px across): not searched
+            continue
         t = min(_COARSE_TEMPLATE, round(side))
         want = t / side
         if want < 0.98 * f:
