@@ -258,7 +258,8 @@ def read_signature_block(
         labels = personal_labels(default_labels().labels, vocabulary)
     signature_words = [compact(word) for word in vocabulary.signature_words if compact(word)]
     rows = [piece for row in segments(ocr.lines, column_split(ocr.lines)) for piece in _pieces(row)]
-    rows.sort(key=lambda r: (min(ln.center[1] for ln in r.lines), min(ln.bbox[0] for ln in r.lines)))
+    # Top to bottom; pieces of one row right to left, so that walking up from the date meets the first name first.
+    rows.sort(key=lambda r: (min(ln.center[1] for ln in r.lines), -min(ln.bbox[0] for ln in r.lines)))
     found: dict[str, FieldValue] = {}
     holder = _salutation(rows, salutations)
     if holder is not None:

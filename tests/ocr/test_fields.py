@@ -151,3 +151,68 @@ def test_fields_letters_only_token_is_not_a_serial() -> None:
 def test_fields_misread_colon_after_translation(label_box: str, value_box: str, key: str) -> None:
     ocr = page(line(label_box, 100, 300), line(value_box, 420, 300))
     assert _values(extract_fields(ocr, LABELS)) == {key: value_box}
+
+
+# Real layouts (bench/fields_truth.yaml measures them on real images; these pin each rule on made-up text).
+
+
+def test_fields_a_label_is_never_a_value() -> None:
+    # Booklet: the label row 姓名 … 性别 with nothing readable below 姓名 but the next label.
+    ocr = page(line("姓名", 100, 100), line("性别", 100, 140))
+    assert extract_fields(ocr, LABELS) == {}
+
+
+def test_fields_value_ends_at_an_unreported_label() -> None:
+    ocr = page(line("姓名", 100, 100), line("张三", 170, 100), line("性别", 260, 100), line("男", 330, 100))
+    assert _values(extract_fields(ocr, LABELS)) == {"holder_name": "张三"}
+
+
+def test_fields_an_id_number_is_never_the_serial() -> None:
+    ocr = page(line("证书编号：110105194912310021", 100, 100))
+    assert extract_fields(ocr, LABELS) == {}
+    ocr = page(line("证书编号：1686133061400163", 100, 100))
+    assert _values(extract_fields(ocr, LABELS)) == {"serial_number": "1686133061400163"}
+
+
+@pytest.mark.parametrize("signature", ["负责人(签章):言", "职业技能鉴定(指导)中心(印)", "盖章"])
+def test_fields_a_signature_line_is_never_the_issuer(signature: str) -> None:
+    ocr = page(line("发证单位", 100, 100), line(signature, 100, 140))
+    assert "issuer" not in extract_fields(ocr, LABELS)
+
+
+def test_fields_month_precision_date() -> None:
+    ocr = page(line("发证日期：2025年6月", 100, 100))
+    assert _values(extract_fields(ocr, LABELS)) == {"issue_date": "2025-06"}
+
+
+def test_fields_two_page_spread_reads_each_page_apart() -> None:
+    # Landscape booklet spread: left data page and right page share rows; no box crosses the fold.
+    labels = {**LABELS, "occupation": ("职业(工种)及等级",)}
+    ocr = page(
+        line("姓名", 100, 100), line("张三", 180, 100), line("职业(工种)及等级", 900, 100), line("电工中级", 1150, 100),
+        line("发证日期", 100, 200), line("2016年11月28日", 230, 200), line("评定成绩", 900, 200), line("良好", 1050, 200),
+        line("证书编号", 100, 300), line("1686133061400163", 230, 300), line("理论知识考试成绩", 900, 300),
+        line("88", 1150, 300), line("RSBZH", 100, 700), line("RSBZH", 1300, 700),
+    )
+    assert _values(extract_fields(ocr, labels)) == {
+        "holder_name": "张三", "occupation": "电工中级", "issue_date": "2016-11-28", "serial_number": "1686133061400163",
+    }
+
+
+def test_title_is_one_row_of_its_own() -> None:
+    # A serial printed beside the title in small type is not part of it.
+    ocr = page(line("荣誉证书", 300, 80, h=90), line("MZYSH20210213", 800, 100, h=30), line("张三同学：", 100, 300))
+    title = find_title(ocr, 1000)
+    assert title is not None and title.value == "荣誉证书"
+
+
+@pytest.mark.parametrize("row", ["张三同志：", "姓名张三性别男", "出生日期1994年08月27日", "负责人(签章)"])
+def test_title_is_never_a_salutation_a_labelled_row_or_a_signature(row: str) -> None:
+    ocr = page(line(row, 100, 80, h=80), line("在本单位培训中表现优异，特发此证。", 100, 300))
+    assert find_title(ocr, 1000) is None
+
+
+def test_title_of_a_cover_printed_low() -> None:
+    ocr = page(line("运动员注册证", 100, 650, h=120), line("国家体育总局", 200, 820, h=60))
+    title = find_title(ocr, 1000)
+    assert title is not None and title.value == "运动员注册证"
