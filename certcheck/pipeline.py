@@ -268,6 +268,10 @@ class Checker:
         if not document.is_certificate and document.type_id != "plain_text":
             return _not_a_certificate(ocr, title, document, data)
         quality = check_image_quality(detections, ocr, fields, data)
+        photo_problems = any(d.detector.startswith("image_quality") for d in detections)
+        if not document.is_certificate and not photo_problems:
+            # Plain text read well: not a certificate (it has no certificate's title or fields to judge).
+            return _not_a_certificate(ocr, title, document, data)
         if quality:
             # Nothing else can be judged on a photo that could not be read.
             return fields, None, list(quality)
