@@ -23,13 +23,14 @@ certificate.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from certcheck.errors import RequestError
 from certcheck.privacy import mask_id_numbers
-from certcheck.types import Evidence, RiskLevel, Severity
+from certcheck.types import Evidence, EvidenceCode, RiskLevel, Severity
 from rules.catalogue import RuleData, default_rule_data
 from rules.evidence import make_evidence
 from rules.text_frames import (
@@ -131,11 +132,24 @@ def _variant_hits(text: str, rules: WordingRules, frames: TextFrames) -> list[Wo
 
 
 def _merge(hits: Sequence[WordingHit], extra: Sequence[WordingHit]) -> list[WordingHit]:
-    """``hits`` plus the ``extra`` ones no hit of the same code overlaps (the first of overlapping extras)."""
+    """``hits`` plus the ``extra`` ones no hit of the same code overlaps (the first of overlapping extras).
+
+    Interval checks by bisection, so a long page full of findings stays linear-logarithmic.
+    """
+    by_code: dict[EvidenceCode, tuple[list[int], list[int]]] = {}
+    for hit in sorted(hits, key=lambda h: h.start):
+        starts, ends = by_code.setdefault(hit.entry.code, ([], []))
+        starts.append(hit.start)
+        ends.append(max(hit.end, ends[-1]) if ends else hit.end)  # running maximum of the ends
     kept = list(hits)
+    reach: dict[EvidenceCode, int] = {}  # the furthest end of the extras kept so far, per code
     for hit in sorted(extra, key=lambda h: (h.start, -(h.end - h.start))):
-        if not any(k.entry.code == hit.entry.code and k.start < hit.end and hit.start < k.end for k in kept):
-            kept.append(hit)
+        starts, ends = by_code.get(hit.entry.code, ([], []))
+        before = bisect.bisect_left(starts, hit.end)  # hits that start before this one ends
+        if (before and ends[before - 1] > hit.start) or reach.get(hit.entry.code, -1) > hit.start:
+            continue
+        kept.append(hit)
+        reach[hit.entry.code] = max(reach.get(hit.entry.code, -1), hit.end)
     return kept
 
 

@@ -287,6 +287,8 @@ class Discourse:
     quotes: tuple[tuple[int, int], ...]
     selling: tuple[str, ...]
     genres: tuple[str, ...]
+    #: Offsets of every sentence and clause mark, ascending (a finding's clause starts after the last one before it).
+    stops: tuple[int, ...] = ()
 
     @property
     def sells(self) -> bool:
@@ -302,7 +304,16 @@ class Discourse:
 
     def quote_around(self, start: int, end: int) -> tuple[int, int] | None:
         """The quotation marks ``(open, close)`` that enclose ``[start, end)``, if any."""
-        return next(((o, c) for o, c in self.quotes if o < start and end <= c), None)
+        # Quotes do not nest (see _quotes): only the last one opened before ``start`` can enclose it.
+        index = bisect.bisect_left(self.quotes, (start, -1)) - 1
+        if index >= 0 and end <= self.quotes[index][1]:
+            return self.quotes[index]
+        return None
+
+    def clause_start(self, at: int) -> int:
+        """Where the clause holding offset ``at`` starts."""
+        index = bisect.bisect_left(self.stops, at) - 1
+        return self.stops[index] + 1 if index >= 0 else 0
 
 
 def _unwrapped(text: str, bounds: Boundaries) -> str:
@@ -313,8 +324,10 @@ def _unwrapped(text: str, bounds: Boundaries) -> str:
     chars = list(text)
     for index, char in enumerate(chars):
         if char == "\n":
-            before = text[:index].rstrip(" \t\u3000")
-            if before and before[-1] not in marks:
+            back = index - 1
+            while back >= 0 and text[back] in " \t\u3000":
+                back -= 1
+            if back >= 0 and text[back] not in marks + "\n":
                 chars[index] = " "
     return "".join(chars)
 
@@ -368,21 +381,18 @@ def read_discourse(text: str, frames: TextFrames | None = None) -> Discourse:
     quotes = _quotes(folded, frames.boundaries)
     selling = _selling_markers(folded, frames, starts, quotes)
     genres = tuple(g.id for g in frames.genres if len(g.markers_in(folded)) >= g.min_markers)
-    return Discourse(folded, starts, quotes, selling, genres)
+    marks = frames.boundaries.sentence + frames.boundaries.clause
+    stops = tuple(i for i, c in enumerate(folded) if c in marks)
+    return Discourse(folded, starts, quotes, selling, genres, stops)
 
 
 # --- one finding ----------------------------------------------------------------------------------
 
 
-def _clause_start(text: str, start: int, bounds: Boundaries) -> int:
-    stops = bounds.sentence + bounds.clause
-    return max((text.rfind(c, 0, start) for c in stops), default=-1) + 1
-
-
-def _span_frame_holds(frame: SpanFrame, d: Discourse, start: int, end: int, bounds: Boundaries) -> bool:
+def _span_frame_holds(frame: SpanFrame, d: Discourse, start: int, end: int) -> bool:
     text = d.text
     first, last = d.sentence(start)
-    clause = _clause_start(text, start, bounds)
+    clause = d.clause_start(start)
     reach = frame.reach or 0
     if frame.where == "before_in_clause":
         return frame.found_in(text[max(clause, start - reach) : start])
@@ -419,7 +429,7 @@ def span_frame(d: Discourse, start: int, end: int, code: EvidenceCode | None = N
     frames = frames or default_frames()
     for frame in frames.span_frames:
         if (frame.applies_to(code) if code is not None else not frame.codes) and _span_frame_holds(
-            frame, d, start, end, frames.boundaries
+            frame, d, start, end
         ):
             return frame.id
     return None
