@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from certcheck.types import FieldValue, OcrLine, OcrResult
+from certcheck.types import FieldValue, OcrLine, OcrResult, Quad
 from ocr.dates import parse_printed_date, parse_printed_month
 from ocr.layout import Row, rows_of, union_quad
 from ocr.text import compact, fix_digit_confusions
@@ -31,7 +32,7 @@ from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
 
 __all__ = [
     "LabelSet", "column_split", "extract_fields", "find_label", "find_title", "looks_like_id_number",
-    "personal_labels", "segments",
+    "personal_labels", "segments", "turned_back", "upright",
 ]
 
 #: ``key -> printed labels`` (first is the main label, the rest aliases).
@@ -71,6 +72,10 @@ MAX_SPLIT_CROSSING_SHARE = 0.04
 #: A split needs this many boxes on the page and this many rows with text on both sides.
 MIN_SPLIT_BOXES = 8
 MIN_SPLIT_ROWS = 3
+
+#: A box is vertical text when this many times taller than wide; a page is, when this share of its text is.
+VERTICAL_BOX_RATIO = 1.5
+VERTICAL_TEXT_SHARE = 0.6
 
 #: The title is printed in the top part of the page (share of its height).
 TITLE_TOP_SHARE = 0.45
@@ -250,12 +255,15 @@ def _skip_separators(text: str, pos: int) -> tuple[int, bool]:
 
 def _labels_by_length(labels: LabelSet) -> list[tuple[str, str]]:
     pairs = [(key, compact(label)) for key, names in labels.items() for label in names]
-    return sorted(pairs, key=lambda pair: -len(pair[1]))
+    return sorted((pair for pair in pairs if pair[1]), key=lambda pair: -len(pair[1]))
 
 
 def _match_at(row: Row, pos: int, ordered: list[tuple[str, str]]) -> _Occurrence | None:
     text = row.text
+    first = text[pos].lower()
     for key, label in ordered:
+        if label[:1].lower() != first:
+            continue
         if not text.startswith(label, pos) and not text[pos:pos + len(label)].lower() == label.lower():
             continue
         end, colon = _skip_separators(text, pos + len(label))
@@ -330,26 +338,70 @@ def column_split(lines: Sequence[OcrLine]) -> float | None:
     crosses while several rows have text on both sides of it. Portrait pages
     and pages whose body runs across the middle have none.
     """
-    boxes = [line for line in lines if compact(line.text)]
-    if len(boxes) < MIN_SPLIT_BOXES:
+    return _column_split(tuple(lines))
+
+
+@lru_cache(maxsize=8)
+def _column_split(lines: tuple[OcrLine, ...]) -> float | None:
+    spans = [(line.bbox[0], line.bbox[2]) for line in lines if compact(line.text)]
+    if len(spans) < MIN_SPLIT_BOXES:
         return None
-    x0, x1 = min(b.bbox[0] for b in boxes), max(b.bbox[2] for b in boxes)
-    y0, y1 = min(b.bbox[1] for b in boxes), max(b.bbox[3] for b in boxes)
-    if x1 - x0 <= y1 - y0:
+    x0, x1 = min(a for a, _ in spans), max(b for _, b in spans)
+    boxes = [line.bbox for line in lines if compact(line.text)]
+    if x1 - x0 <= max(b[3] for b in boxes) - min(b[1] for b in boxes):
         return None
-    rows = rows_of(tuple(lines))
+    rows = [[(ln.bbox[0], ln.bbox[2]) for ln in row.lines] for row in rows_of(lines)]
     best: tuple[tuple[int, int], float] | None = None
     low, high = SPLIT_BAND
+    limit = MAX_SPLIT_CROSSING_SHARE * len(spans)
     for step in range(SPLIT_STEPS + 1):
         x = x0 + (low + (high - low) * step / SPLIT_STEPS) * (x1 - x0)
-        crossing = sum(1 for b in boxes if b.bbox[0] < x < b.bbox[2])
-        both = sum(1 for r in rows if any(ln.bbox[2] <= x for ln in r.lines) and any(ln.bbox[0] >= x for ln in r.lines))
+        crossing = sum(1 for a, b in spans if a < x < b)
+        if crossing > limit or (best is not None and crossing > best[0][0]):
+            continue
+        both = sum(1 for row in rows if any(b <= x for _, b in row) and any(a >= x for a, _ in row))
         key = (crossing, -both)
         if both >= MIN_SPLIT_ROWS and (best is None or key < best[0]):
             best = (key, x)
-    if best is None or best[0][0] > MAX_SPLIT_CROSSING_SHARE * len(boxes):
-        return None
-    return best[1]
+    return best[1] if best is not None else None
+
+
+def upright(ocr: OcrResult, page_height: int) -> tuple[OcrResult, int, Callable[[Quad], Quad] | None]:
+    """A page printed in vertical columns, turned so that its columns read as rows.
+
+    Vertical text (a 学位证书 printed in columns, a certificate photographed
+    sideways) comes back from OCR as tall boxes, columns right to left, each
+    read top to bottom. When most of the page's text is in such boxes, the
+    geometry is turned a quarter (``(x, y) -> (y, W - x)``): the rightmost
+    column becomes the top row. Returns the lines to read, the height of the
+    page they lie on, and the function that takes a quad back to work space
+    (``None`` when the page reads in rows already).
+    """
+    boxes = [line for line in ocr.lines if len(compact(line.text)) >= 2]
+    total = sum(len(compact(line.text)) for line in boxes)
+    tall = sum(len(compact(line.text)) for line in boxes
+               if line.height > VERTICAL_BOX_RATIO * (line.bbox[2] - line.bbox[0]))
+    if not total or tall < VERTICAL_TEXT_SHARE * total:
+        return ocr, page_height, None
+    width = max(line.bbox[2] for line in ocr.lines)
+
+    def turn(quad: Quad) -> Quad:
+        (a, b, c, d) = ((y, width - x) for x, y in quad)
+        return (a, b, c, d)
+
+    def back(quad: Quad) -> Quad:
+        (a, b, c, d) = ((width - y, x) for x, y in quad)
+        return (a, b, c, d)
+
+    lines = tuple(OcrLine(text=line.text, quad=turn(line.quad), confidence=line.confidence) for line in ocr.lines)
+    return OcrResult(lines=lines), int(width), back
+
+
+def turned_back(found: FieldValue, back: Callable[[Quad], Quad] | None) -> FieldValue:
+    if back is None or found.quad is None:
+        return found
+    return FieldValue(key=found.key, value=found.value, quad=union_quad([OcrLine("", back(found.quad), 1.0)]),
+                      confidence=found.confidence)
 
 
 def _build_row(lines: Sequence[OcrLine]) -> Row:
@@ -397,6 +449,7 @@ def extract_fields(
         never the issuer; on a two-page spread each page's rows are read apart.
     """
     vocabulary = vocabulary or default_vocabulary()
+    ocr, _, back = upright(ocr, 0)
     every = {**{k: v for k, v in vocabulary.other_labels.items() if k not in labels}, **labels}
     words = _Words.of(labels, vocabulary)
     ordered = _labels_by_length(every)
@@ -419,7 +472,7 @@ def extract_fields(
         )
         if value is not None:
             found[occurrence.key] = value
-    return {key: value for key, value in found.items() if key in labels}
+    return {key: turned_back(value, back) for key, value in found.items() if key in labels}
 
 
 def _far_box_start(row: Row, occurrence: _Occurrence) -> int:
@@ -512,6 +565,7 @@ def find_title(
     words = _Words.of(labels if labels is not None else default_labels().labels, vocabulary)
     salutations = salutations or default_labels().salutations
     title_words = [compact(word) for word in vocabulary.title_words if compact(word)]
+    ocr, page_height, back = upright(ocr, page_height)
     rows = segments(ocr.lines, column_split(ocr.lines))
     if not rows:
         return None
@@ -522,12 +576,12 @@ def find_title(
         rows, body, words, salutations, title_words, need_word=True)
     if found is None:
         return None
-    return FieldValue(
+    return turned_back(FieldValue(
         key="title",
         value="".join(compact(line.text) for line in found),
         quad=union_quad(found),
         confidence=min(line.confidence for line in found),
-    )
+    ), back)
 
 
 def _best_title(rows: Sequence[Row], body: float, words: _Words, salutations: Sequence[str],
@@ -541,7 +595,8 @@ def _best_title(rows: Sequence[Row], body: float, words: _Words, salutations: Se
         if not _is_title_text(text, words, salutations):
             continue
         height = max(line.height for line in boxes)
-        worded = any(word in text for word in title_words)
+        # A one-character title word (书, 证, 状) counts only where a title ends: 书写 is no 证书.
+        worded = any(word in text if len(word) > 1 else text.endswith(word) for word in title_words)
         if not worded and (need_word or height < MIN_UNWORDED_TITLE_HEIGHTS * body):
             continue
         score = height * (TITLE_WORD_BONUS if worded else 1.0)

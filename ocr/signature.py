@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from certcheck.types import FieldValue, OcrLine, OcrResult
 from ocr.dates import parse_printed_date, parse_printed_month
-from ocr.fields import column_split, looks_like_id_number, personal_labels, segments
+from ocr.fields import column_split, looks_like_id_number, personal_labels, segments, turned_back, upright
 from ocr.layout import Row, union_quad
 from ocr.text import compact
 from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
@@ -257,6 +257,7 @@ def read_signature_block(
     if labels is None:
         labels = personal_labels(default_labels().labels, vocabulary)
     signature_words = [compact(word) for word in vocabulary.signature_words if compact(word)]
+    ocr, page_height, back = upright(ocr, page_height)
     rows = [piece for row in segments(ocr.lines, column_split(ocr.lines)) for piece in _pieces(row)]
     # Top to bottom; pieces of one row right to left, so that walking up from the date meets the first name first.
     rows.sort(key=lambda r: (min(ln.center[1] for ln in r.lines), -min(ln.bbox[0] for ln in r.lines)))
@@ -274,4 +275,4 @@ def read_signature_block(
     serial = _lone_serial(rows, page_height)
     if serial is not None:
         found["serial_number"] = serial
-    return found
+    return {key: turned_back(value, back) for key, value in found.items()}
