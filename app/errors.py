@@ -42,6 +42,8 @@ def install_error_handlers(app: FastAPI) -> None:
 async def handle_error(request: Request, exc: Exception) -> JSONResponse:
     """Render ``exc`` as the contract's error answer, with the request id attached."""
     status, error, headers = _describe(exc)
+    if status == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     # A 404 for /v1/templates/<an ID number> must not echo it, nor may any message.
     error = {key: mask_id_numbers(value) for key, value in error.items()}
     if status >= 500:
@@ -64,8 +66,23 @@ def _describe(exc: Exception) -> tuple[int, dict[str, str], dict[str, str]]:
         invalid = RequestError(f"请求字段无效：{fields}", f"Invalid request: {fields}")
         return invalid.http_status, invalid.to_dict(), {}
     if isinstance(exc, HTTPException):
+        if exc.status_code == 400:
+            # FastAPI's "malformed multipart" / "JSON not decodable": a malformed body is 422 by the contract.
+            invalid = RequestError(message_en=f"The request body is malformed: {exc.detail}")
+            return invalid.http_status, invalid.to_dict(), {}
         return exc.status_code, _http_error(exc), dict(exc.headers or {})
     return 500, CertcheckError().to_dict(), {}
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (one path may be split over several routes)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"}) if hasattr(route, "matches") else (None, None)
+        route_methods = getattr(route, "methods", None)
+        if route_methods and match is not None and match.name != "NONE":
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def _http_error(exc: HTTPException) -> dict[str, str]:

@@ -21,6 +21,7 @@ from app.api.deps import Services
 from app.api.routes import check, check_text, health, issuers, page, templates
 from app.api.routes.docs import install_docs
 from app.bodyguard import BodyGuardMiddleware
+from app.openapi import install_openapi
 from app.errors import install_error_handlers
 from app.logs import configure_logging
 from app.metrics import install_metrics
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, checker: Checker | None = None)
     for module in (check, check_text, templates, issuers, health, page):
         app.include_router(module.router)
     install_docs(app)
+    install_openapi(app)
     install_error_handlers(app)
     # Outermost last: request id, then metrics (which count 429s too), then the rate limit, then the
     # body guard (keys before bodies, body caps, lingering close, the last-resort 500).

@@ -68,7 +68,9 @@ def private_server(root: Path, **settings: str) -> Iterator[PrivateServer]:
     port = _free_port()
     # No uvicorn access log: the app logs one line per request itself, with its id (as `certcheck serve`).
     command = [
-        sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"
+        sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        # As `certcheck serve` without CERTCHECK_TRUSTED_PROXIES: X-Forwarded-For from loopback is not believed.
+        "--no-proxy-headers"
     ]
     log_path = root / "server.log"
     with log_path.open("wb") as log:

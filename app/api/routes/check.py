@@ -37,7 +37,11 @@ _UPLOAD_FORM: dict[str, Any] = {
                         },
                         "template_id": {"type": "string", "description": "Compare with this registered template."},
                         "annotate": {
-                            "type": "boolean",
+                            # Form values are text: these spellings are accepted (app/uploads.py).
+                            "anyOf": [
+                                {"type": "boolean"},
+                                {"type": "string", "enum": ["", "0", "1", "true", "false", "yes", "no", "on", "off"]},
+                            ],
                             "default": False,
                             "description": "Return the image with the evidence drawn on it (base64 PNG).",
                         },

@@ -47,11 +47,33 @@ async def get_template(template_id: str, checker: CheckerDep) -> TemplateDetail:
     return TemplateDetail.from_template(checker.registry.get_template(template_id))
 
 
+# Both parts are required (a missing one is 422 ``invalid_registry``); declared here because the
+# endpoint takes them as optional to answer that itself rather than with FastAPI's generic error.
+_REGISTRATION_FORM: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["spec", "reference"],
+                    "properties": {
+                        "spec": {"type": "string", "format": "binary", "description": "template.yaml (CONTRACT §4)"},
+                        "reference": {"type": "string", "format": "binary", "description": "the reference image"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "",
     response_model=TemplateDetail,
     status_code=status.HTTP_201_CREATED,
     responses=_WRITE_ERRORS,
+    openapi_extra=_REGISTRATION_FORM,
     summary="Register a template: its spec (YAML) and reference image",
 )
 async def add_template(
