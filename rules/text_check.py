@@ -112,22 +112,42 @@ def _inside_exception(folded: str, start: int, end: int, entry: WordingEntry) ->
     return False
 
 
+def _claim_characters(rules: WordingRules) -> frozenset[str]:
+    """Every CJK character the text-scope entries' phrases and patterns are written with."""
+    words = [w for e in rules.entries if Scope.TEXT in e.scope for w in (*e.phrases, *e.patterns)]
+    return frozenset(c for word in words for c in fold(word).text if "\u4e00" <= c <= "\u9fff")
+
+
 def _variant_hits(text: str, rules: WordingRules, frames: TextFrames) -> list[WordingHit]:
-    """Claims written with a homophone or look-alike character, for entries that allow near misses."""
+    """Claims written with homophones or look-alikes, for entries that allow near misses (``fuzzy``).
+
+    Phrases match with each character or one of its variants; patterns match the text with every variant
+    replaced by its key, except variants that claims themselves are written with (全 of 全国 stays 全 though
+    it is a variant of 权). Either way at most ``max_per_span`` characters of the span may be variants.
+    """
     variants = frames.variants
     folded = fold(text)
+    keep = _claim_characters(rules)
+    canonical = "".join(c if c in keep else k for c, k in zip(folded.text, variants.canonical(folded.text),
+                                                                strict=True))
     hits: list[WordingHit] = []
     for entry in rules.entries:
         if not entry.fuzzy or Scope.TEXT not in entry.scope:
             continue
-        for phrase in entry.phrases:
-            for start, end in iter_variant_spans(folded.text, phrase, variants):
-                if _inside_exception(folded.text, start, end, entry):
-                    continue
-                if entry.text_context and not re.match(entry.text_context, folded.text[end:]):
-                    continue
-                first, last = folded.span(start, end)
-                hits.append(WordingHit(entry, first, last, text[first:last], variants.score))
+        spans = [s for phrase in entry.phrases for s in iter_variant_spans(folded.text, phrase, variants)]
+        if canonical != folded.text:
+            for pattern in entry.patterns:
+                for match in re.finditer(pattern, canonical):
+                    changed = sum(1 for i in range(match.start(), match.end()) if canonical[i] != folded.text[i])
+                    if 1 <= changed <= variants.max_per_span:
+                        spans.append((match.start(), match.end()))
+        for start, end in spans:
+            if _inside_exception(canonical, start, end, entry):
+                continue
+            if entry.text_context and not re.match(entry.text_context, canonical[end:]):
+                continue
+            first, last = folded.span(start, end)
+            hits.append(WordingHit(entry, first, last, text[first:last], variants.score))
     return hits
 
 

@@ -204,7 +204,21 @@ class Variants(_Strict):
                 raise ValueError(f"{key}: keys and variants are single characters")
             if key in variants or len(set(variants)) != len(variants):
                 raise ValueError(f"{key}: a variant repeats or is the key itself")
+        owners: dict[str, str] = {}
+        for key, variants in value.items():
+            for variant in variants:
+                if owners.setdefault(variant, key) != key:
+                    raise ValueError(f"{variant} is a variant of both {owners[variant]} and {key}")
         return value
+
+    def canonical(self, text: str) -> str:
+        """``text`` with every variant character replaced by its key (offsets unchanged).
+
+        >>> default_frames().variants.canonical("官方忍证")
+        '官方认证'
+        """
+        table = {ord(v): k for k, variants in self.chars.items() for v in variants}
+        return text.translate(table)
 
 
 class Boundaries(_Strict):

@@ -55,6 +55,7 @@ def test_text_frames_packaged_file_validates() -> None:
         (("'^(?:近日", "'^(?:(近日"), "not a valid regular expression"),
         (("id: speech", "id: negation"), "frame ids repeat"),
         (("认: [忍,", "认: [认,"), "the key itself"),
+        (("认: [忍,", "认: [正,"), "a variant of both"),
         (("skip_sentences_with: [reporting, warning]", "skip_sentences_with: [gossip]"), "unknown frames"),
     ],
 )
@@ -90,6 +91,7 @@ def test_text_frames_plain_keeps_offsets() -> None:
         ("网上流传“人社部备案”的证书根本不存在。", "人社部备案", "denied-after"),
         ("人社部近日发布提示，提醒劳动者选择正规机构。", "人社部", None),
         ("本市积分入户政策以市人社局公布的为准。", "积分入户", "policy-noun"),
+        ("“包过”两个字戳中了想走捷径的人。", "包过", "quoted-as-wording"),
     ],
 )
 def test_text_frames_span_frames_set_a_mention_aside(text: str, word: str, frame: str | None) -> None:
@@ -166,6 +168,19 @@ def test_text_frames_variant_characters_find_the_claim_with_offsets_into_the_ori
     for finding in result.findings:
         assert finding.evidence.text == text[finding.start : finding.end]
         assert finding.evidence.confidence == pytest.approx(score / 100)
+
+
+def test_text_frames_a_question_asks_rather_than_claims() -> None:
+    assert ("全国通用", "question") in _mentions("问：职业技能等级证书全国通用吗？答：以各地政策为准。")
+    # in an advert the rhetorical question still sells
+    assert ("FALSE_CLAIM", "全国通用") in _claims("想要全国通用的证书吗？欢迎咨询。")
+
+
+def test_text_frames_patterns_see_through_variants_too() -> None:
+    text = "考不过全额退宽，戳我报名"
+    assert _claims(text) == [("FALSE_CLAIM", "考不过全额退宽")]
+    # the opposite statement is no claim: the gap of 不用考试……拿证 may not hold a 不
+    assert _claims("本校不考试不发证，不代办任何证书。") == []
 
 
 def test_text_frames_variants_are_limited_in_number_and_length() -> None:
