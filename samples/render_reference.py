@@ -1,4 +1,4 @@
-"""Render the built-in template's reference image: the ``skill_level_2021`` design, flat, with sample values.
+"""Render the built-in templates' reference images: each design, flat, with fixed sample values.
 
 Usage::
 
@@ -6,9 +6,12 @@ Usage::
 
 The template registry learns where the labels of ``hrss-skill-level-2021`` sit
 from this image (CONTRACT.md section 4), so it is the plain look
-(:data:`~samples.generator.designs.skill_level.REFERENCE_STYLE`): one column of
-rows, colons, no paper grain. It is a fixed seed, so the file only changes
-when the design does.
+(:data:`~samples.generator.designs.skill_level.REFERENCE_STYLE`) of the
+structure measured on a genuine certificate (bilingual labels, colons, no
+paper grain). It is a fixed seed, so the file only changes when the design
+does. The other built-ins' images follow
+(:mod:`samples.generator.designs.official_references`); their layouts are then
+relearnt with ``python -m templates_registry.layout templates_registry/builtin/*``.
 """
 
 from __future__ import annotations
@@ -23,8 +26,12 @@ from pathlib import Path
 from PIL import Image
 
 from samples.generator.designs import skill_level
-from samples.generator.designs.official_references import render_official_references
-from samples.generator.render import render_layout
+from samples.generator.designs.official_references import (
+    OFFICIAL_REFERENCES,
+    learn_reference,
+    render_official_references,
+)
+from samples.generator.render import SheetLayout, render_layout
 
 __all__ = ["REFERENCE_PATH", "REFERENCE_SEED", "main", "render_reference"]
 
@@ -38,9 +45,7 @@ _PALETTE_COLOURS = 64
 
 def render_reference(path: Path = REFERENCE_PATH) -> Path:
     """Write the reference PNG to ``path`` and return it."""
-    rng = random.Random(REFERENCE_SEED)
-    content = dataclasses.replace(skill_level.draft(rng), bilingual=False, subtitle="")
-    layout = dataclasses.replace(skill_level.layout(content, rng, skill_level.REFERENCE_STYLE), grain=0.0)
+    layout = dataclasses.replace(_reference_layout(), grain=0.0)
     pixels = render_layout(layout).pixels[:, :, ::-1]
     image = Image.fromarray(pixels).quantize(
         colors=_PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
@@ -50,13 +55,30 @@ def render_reference(path: Path = REFERENCE_PATH) -> Path:
     return path
 
 
+def _reference_layout() -> SheetLayout:
+    rng = random.Random(REFERENCE_SEED)
+    content = dataclasses.replace(skill_level.draft(rng), bilingual=True, subtitle=skill_level.SUBTITLE)
+    return skill_level.layout(content, rng, skill_level.REFERENCE_STYLE)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m samples.render_reference", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REFERENCE_PATH, help=f"PNG to write (default {REFERENCE_PATH})")
+    parser.add_argument("--learn", action="store_true",
+                        help="also learn each built-in template's layout.json from its new reference (runs OCR)")
     args = parser.parse_args(argv)
     sys.stdout.write(f"{render_reference(args.out)}\n")
     for path in render_official_references():
         sys.stdout.write(f"{path}\n")
+    if args.learn:
+        from certcheck.pipeline import Checker  # the checks' OCR settings (detection size included)
+        from certcheck.settings import get_settings
+
+        engine = Checker.from_settings(get_settings()).engine
+        layouts = {"hrss-skill-level-2021": _reference_layout,
+                   **{tid: build for tid, build in OFFICIAL_REFERENCES.items()}}
+        for template_id, build in layouts.items():
+            sys.stdout.write(f"{learn_reference(template_id, build(), engine)}\n")
     return 0
 
 

@@ -32,15 +32,41 @@ from samples.generator.designs._common import (
     value_item,
 )
 from samples.generator.fonts import FontRole, fit_font_size, text_width
-from samples.generator.render import Frame, Guilloche, Item, Portrait, Seal, SheetLayout, Text, Watermark, render_layout
+from samples.generator.render import (
+    Frame,
+    Guilloche,
+    Item,
+    Line,
+    Portrait,
+    QrCode,
+    Seal,
+    SheetLayout,
+    Text,
+    Watermark,
+    render_layout,
+)
 
-__all__ = ["SHEET_SIZE", "FormStyle", "layout_form", "pick_form_style", "reference_style", "save_reference"]
+__all__ = [
+    "SHEET_SIZE",
+    "FormStyle",
+    "SpreadRow",
+    "SpreadStyle",
+    "layout_form",
+    "pick_form_style",
+    "pick_spread_style",
+    "reference_style",
+    "reference_spread_style",
+    "save_reference",
+    "spread_background",
+    "spread_row_items",
+]
 
 #: A4 landscape at about 171 dpi, as the skill-level design.
 SHEET_SIZE = (2000, 1414)
 _W, _H = SHEET_SIZE
 _LEFT, _RIGHT = 160, 1840
 _PHOTO = (200, 280)
+_QR_SIDE = 180
 #: Fields printed in the bottom-right block under the seal, not among the rows.
 _BOTTOM_KEYS = ("issuer", "issue_date")
 _PALETTES = (
@@ -63,8 +89,8 @@ class FormStyle:
     title_tracking: float
 
 
-def pick_form_style(rng: random.Random) -> FormStyle:
-    """A look drawn from the seed: palette, faces, sizes, colon, photo side."""
+def pick_form_style(rng: random.Random, bilingual: bool = False) -> FormStyle:
+    """A look drawn from the seed: palette, faces, sizes, colon, photo side (English labels when ``bilingual``)."""
     palette = rng.choice(_PALETTES)
     rows = RowStyle(
         label_role=rng.choice((FontRole.SERIF, FontRole.SANS)),
@@ -73,17 +99,17 @@ def pick_form_style(rng: random.Random) -> FormStyle:
         value_role=rng.choice((FontRole.SERIF, FontRole.MING, FontRole.SANS)),
         value_size=rng.randrange(34, 40),
         colon=rng.random() < 0.7,
-        bilingual=False,
+        bilingual=bilingual,
         # Never the red of a red palette: red labels beside the seal merge with its ring.
         label_color=rng.choice(((28, 26, 30), (60, 60, 64))),
     )
     return FormStyle(palette, rows, rng.random() < 0.75, rng.randrange(100, 118), rng.uniform(0.15, 0.45))
 
 
-def reference_style() -> FormStyle:
-    """The plain look of a template's reference image."""
+def reference_style(bilingual: bool = False) -> FormStyle:
+    """The plain look of a template's reference image (labels with their English when ``bilingual``)."""
     palette = Palette(paper=(255, 255, 255), frame=(150, 40, 36), title=(40, 34, 30), pattern=(240, 232, 226))
-    return FormStyle(palette, RowStyle(FontRole.SERIF, 32, FontRole.MING, 36, colon=True, bilingual=False), True,
+    return FormStyle(palette, RowStyle(FontRole.SERIF, 32, FontRole.MING, 36, colon=True, bilingual=bilingual), True,
                      108, 0.3)
 
 
@@ -185,10 +211,116 @@ def layout_form(content: CertificateContent, rng: random.Random, kicker: str = "
     if fields:
         items.extend(_rows(fields, style, (x0, top, x1, 1040.0)))
     items.extend(_issuer_block(content, style, rng))
+    footer_x = _LEFT + 20
+    if content.qr_payload:
+        # The query code bottom left, the footer's query lines beside it (the 1+X design).
+        items.append(QrCode((_LEFT + 20, 1090), _QR_SIDE, content.qr_payload))
+        footer_x += _QR_SIDE + 30
     for i, line in enumerate(content.footer):
         size = fit_font_size(line, FontRole.SANS, 26, 900)
-        items.append(Text(line, (_LEFT + 20, 1250 + 44 * i), FontRole.SANS, size, (60, 60, 64)))
+        items.append(Text(line, (footer_x, 1250 + 44 * i), FontRole.SANS, size, (60, 60, 64)))
     return SheetLayout(SHEET_SIZE, style.palette.paper, tuple(items), grain_seed=rng.randrange(1 << 30))
+
+
+# --- booklet spreads -----------------------------------------------------------------------------------------
+# The government booklets (国家职业资格证书, 专项职业能力证书) are photographed open: two pages side by side, the
+# fold in the middle, labels printed on the form and values filled in on underlines. Positions are given in
+# normalised sheet coordinates (x / width, y / height of the spread) and measured by hand on the genuine
+# booklets of the development set (each design module names its files).
+
+
+@dataclass(frozen=True)
+class SpreadStyle:
+    """One booklet's look: paper, ink, faces; the places of the blocks are the design's, fixed."""
+
+    paper: tuple[int, int, int]
+    label_ink: tuple[int, int, int]
+    label_role: FontRole
+    value_role: FontRole
+    value_ink: tuple[int, int, int]
+    underline: bool
+
+
+@dataclass(frozen=True)
+class SpreadRow:
+    """One printed field of a booklet page: its label (Chinese, then English under it) and its value's line.
+
+    Attributes:
+        key: the field key (the content's :class:`PrintedField`).
+        label_xy: left edge and top of the Chinese label (normalised).
+        label_size: Chinese label size in pixels (the English is :attr:`english_size`).
+        value_x: where the value starts (normalised), on the Chinese label's baseline unless ``value_dy``.
+        line: the underline's x range (normalised), drawn under the English label's baseline.
+        value_dy: the value's baseline below the Chinese label's, in sheet heights.
+    """
+
+    key: str
+    label_xy: tuple[float, float]
+    label_size: int
+    value_x: float
+    line: tuple[float, float]
+    english_size: int = 30
+    value_size: int = 40
+    value_dy: float = 0.03
+    tracking: float = 0.15
+
+
+_PAPERS = ((247, 244, 246), (244, 246, 248), (248, 246, 240))
+
+
+def pick_spread_style(rng: random.Random) -> SpreadStyle:
+    """A look drawn from the seed."""
+    return SpreadStyle(
+        paper=rng.choice(_PAPERS),
+        label_ink=rng.choice(((30, 30, 34), (50, 46, 48))),
+        label_role=rng.choice((FontRole.SERIF, FontRole.SERIF, FontRole.SANS)),
+        value_role=rng.choice((FontRole.SERIF, FontRole.MING, FontRole.SANS)),
+        value_ink=rng.choice(((20, 20, 24), (34, 34, 60))),
+        underline=rng.random() < 0.85,
+    )
+
+
+def reference_spread_style() -> SpreadStyle:
+    """The plain look of a booklet template's reference image."""
+    return SpreadStyle((255, 255, 255), (30, 30, 34), FontRole.SERIF, FontRole.MING, (20, 20, 24), True)
+
+
+def spread_background(style: SpreadStyle, watermark: str = "") -> list[Item]:
+    """The fold between the two pages (its stitching) and the paper's faint pattern."""
+    x = 0.503 * _W
+    items: list[Item] = [Guilloche((_W * 0.25, _H * 0.5), 420, _shade(style.paper, 10), petals=10),
+                         Guilloche((_W * 0.75, _H * 0.5), 420, _shade(style.paper, 10), petals=10)]
+    if watermark:
+        items.append(Watermark(watermark, style.label_ink))
+    items.append(Line((x, 0.0), (x, float(_H)), _shade(style.paper, 40), 3))
+    items.extend(Line((x, y), (x, y + 14.0), _shade(style.paper, 90), 3) for y in range(20, _H - 20, 46))
+    return items
+
+
+def _shade(colour: tuple[int, int, int], by: int) -> tuple[int, int, int]:
+    return (max(0, colour[0] - by), max(0, colour[1] - by), max(0, colour[2] - by))
+
+
+def spread_row_items(field: PrintedField | None, row: SpreadRow, style: SpreadStyle) -> list[Item]:
+    """The label (Chinese over English), the value on its line, and the line, for one booklet field."""
+    if field is None:
+        return []
+    x, top = row.label_xy[0] * _W, row.label_xy[1] * _H
+    baseline = top + 0.92 * row.label_size
+    items: list[Item] = [Text(field.label, (x, baseline), style.label_role, row.label_size, style.label_ink,
+                              tracking=row.tracking)]
+    english_baseline = baseline + 1.15 * row.english_size
+    if field.label_en:
+        items.append(Text(field.label_en, (x, english_baseline), style.label_role, row.english_size, style.label_ink))
+    x0, x1 = row.line[0] * _W, row.line[1] * _W
+    value_x = row.value_x * _W
+    size = min(row.value_size, fit_font_size(field.value, style.value_role, row.value_size, x1 - value_x))
+    items.append(Text(field.value, (value_x, baseline + row.value_dy * _H), style.value_role, size, style.value_ink,
+                      key=field.key))
+    if style.underline:
+        y = english_baseline + 8 if field.label_en else baseline + row.value_dy * _H + 10
+        items.append(Line((x0, y), (x1, y), style.label_ink, 2))
+    return items
 
 
 def save_reference(layout: SheetLayout, path: Path) -> Path:
