@@ -85,16 +85,18 @@ def _salutation(rows: Sequence[Row], salutations: Sequence[str]) -> FieldValue |
 def _lone_serial(rows: Sequence[Row], page_height: int) -> FieldValue | None:
     """A certificate number printed on its own without a label, in a corner band (``MZYSH20210213``, ``No. X0053…``).
 
-    The row is that one token: letters then at least :data:`MIN_LONE_SERIAL_DIGITS` digits, never
+    The row, or one box of it, is that one token: letters then at least :data:`MIN_LONE_SERIAL_DIGITS` digits, never
     an ID-number shaped string, in the top or bottom band of the page.
     """
     for row in rows:
         top, bottom = min(ln.bbox[1] for ln in row.lines), max(ln.bbox[3] for ln in row.lines)
         if top > LONE_SERIAL_BAND * page_height and bottom < (1 - LONE_SERIAL_BAND) * page_height:
             continue
-        match = _LONE_SERIAL.fullmatch(row.text)
-        if match and not looks_like_id_number(match.group(1)):
-            return _field("serial_number", match.group(1), row.lines_for_span(match.start(1), match.end(1)))
+        # The row is the token, or one box of the row is (a serial printed beside the title).
+        for text, lines in [(row.text, row.lines), *((compact(ln.text), (ln,)) for ln in row.lines)]:
+            match = _LONE_SERIAL.fullmatch(text)
+            if match and not looks_like_id_number(match.group(1)):
+                return _field("serial_number", match.group(1), lines)
     return None
 
 
