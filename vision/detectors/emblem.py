@@ -50,6 +50,7 @@ shared 2-core machine, three quarters of it in ``matchTemplate``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -325,7 +326,39 @@ class EmblemDetector:
             for v in self.scored_candidates(image.pixels)
             if self._accepts(v)
         ]
+        if decoded is not None and image.sheet_found and not any(d.extras["mark"] == "national_emblem" for d in found):
+            found += self._cut_off_by_the_sheet(image, decoded)
         return _without_overlaps(found)
+
+    def _cut_off_by_the_sheet(self, image: NormalizedImage, decoded: DecodedImage) -> list[Detection]:
+        """Emblems the sheet's rectification cut off: searched on the upload, kept where they reach out of the sheet.
+
+        A licence prints its emblem against the top edge; on a photo the sheet
+        finder often takes the printed frame below it for the paper's edge, and
+        the work image holds half the emblem or none (4 of the 8 real licence
+        photos). The upload is searched at the work image's size and each
+        emblem found there is mapped into work space through the inverse of
+        ``to_upload``; only one whose box lies partly outside the work image is
+        kept (one inside it was searched there already). Its quad is not
+        clipped, so it maps back onto the printed emblem in the upload.
+        """
+        pixels = decoded.pixels
+        k = min(1.0, max(image.width, image.height) / max(pixels.shape[:2]))
+        upload = cv2.resize(pixels, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else pixels
+        to_work = np.linalg.inv(image.to_upload)
+        out = []
+        for v in self.scored_candidates(upload):
+            if not self._accepts(v) or self._patterns[v.print_kind].mark_id != "national_emblem":
+                continue
+            d = self._detection(v, (10**9, 10**9))  # unclipped, in the scaled upload's pixels
+            assert d.quad is not None
+            pts = np.array([[x / k, y / k, 1.0] for x, y in d.quad]) @ to_work.T
+            quad = tuple((float(x / w), float(y / w)) for x, y, w in pts)
+            xs, ys = [p[0] for p in quad], [p[1] for p in quad]
+            if min(xs) >= 0 and min(ys) >= 0 and max(xs) <= image.width and max(ys) <= image.height:
+                continue
+            out.append(dataclasses.replace(d, quad=quad, extras={**d.extras, "found_on": "upload"}))  # type: ignore[arg-type]
+        return out
 
     def _accepts(self, v: Verified) -> bool:
         return v.score >= self._min_scores[v.print_kind] and v.ring >= self.min_ring and v.interior >= self.min_interior
