@@ -1,6 +1,7 @@
 """Run the hostile-input corpus through the pipeline in one process; print each answer and the peak RSS.
 
     nice -n 5 .venv/bin/python -m bench.hostile [--only NAME...] [--json]
+    nice -n 5 .venv/bin/python -m bench.hostile --concurrent 50 [--queue-size 8]
 
 Each case of ``tests/hostile/corpus.py`` is checked by one shared
 :class:`~certcheck.pipeline.Checker` (models loaded once, as in the server);
@@ -8,6 +9,11 @@ the process's resident memory is sampled every 20 ms during each check. The
 line per case gives the answer (a report's verdict and evidence codes, or the
 error code), whether it is the answer the corpus expects, the time and the
 peak RSS while that case ran.
+
+``--concurrent N`` instead starts ``uvicorn app.main:app`` (default settings,
+rate limit off) and posts N uploads at once, cycling through the corpus's
+50-megapixel cases and a genuine photo, while the server's RSS is sampled
+every 20 ms: the answers by status and the server's peak RSS.
 """
 
 from __future__ import annotations
@@ -64,11 +70,80 @@ def run_case(checker: Any, case: HostileCase) -> dict[str, Any]:
     }
 
 
+def concurrent_uploads(count: int, queue_size: int) -> dict[str, Any]:
+    """``count`` simultaneous uploads to a fresh server; answers by status and the server's peak RSS."""
+    import asyncio
+    import socket
+    import subprocess
+    import tempfile
+    from collections import Counter
+    from pathlib import Path
+
+    import httpx
+
+    heavy = [c for c in CASES if c.name.startswith("max-pixels")]
+    photo = Path(__file__).resolve().parents[1] / "samples" / "photos" / "genuine-skill-level.jpg"
+    bodies = [(c.filename, built(c.name)) for c in heavy] + ([("photo.jpg", photo.read_bytes())] if photo.is_file() else [])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CERTCHECK_")}
+        env.update(CERTCHECK_DATA_DIR=data_dir, CERTCHECK_RATE_LIMIT_PER_MINUTE="0",
+                   CERTCHECK_QUEUE_SIZE=str(queue_size), CERTCHECK_LOG_LEVEL="WARNING")
+        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port), "--no-access-log",
+                   "--no-proxy-headers"]
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(url)
+
+            async def post_all() -> list[int | str]:
+                async with httpx.AsyncClient(base_url=url, timeout=600) as client:
+                    async def one(i: int) -> int | str:
+                        name, data = bodies[i % len(bodies)]
+                        try:
+                            return (await client.post("/v1/check", files={"file": (name, data)})).status_code
+                        except httpx.HTTPError as exc:
+                            return type(exc).__name__
+                    return list(await asyncio.gather(*(one(i) for i in range(count))))
+
+            with PeakRss(server.pid, every_s=0.02) as rss:
+                started = time.perf_counter()
+                statuses = asyncio.run(post_all())
+                seconds = time.perf_counter() - started
+            alive = server.poll() is None and httpx.get(f"{url}/healthz", timeout=10).status_code == 200
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return {"uploads": count, "queue_size": queue_size, "answers": dict(Counter(map(str, statuses))),
+            "seconds": round(seconds, 1), "peak_rss_mb": round(rss.peak_bytes / 1e6), "alive_after": alive}
+
+
+def _wait_ready(url: str) -> None:
+    import httpx
+
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the server did not become ready")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="case names to run")
     parser.add_argument("--json", action="store_true", help="one JSON object per case")
+    parser.add_argument("--concurrent", type=int, default=0, metavar="N", help="N simultaneous uploads to a server")
+    parser.add_argument("--queue-size", type=int, default=8, help="CERTCHECK_QUEUE_SIZE of that server")
     args = parser.parse_args(argv)
+    if args.concurrent:
+        print(json.dumps(concurrent_uploads(args.concurrent, args.queue_size), ensure_ascii=False))
+        return 0
 
     from certcheck.pipeline import Checker
 

@@ -239,3 +239,22 @@ def test_annotated_file_names_carry_no_id_number(tmp_path: Path) -> None:
     images = [tmp_path / f"{ID_NUMBER}.jpg", tmp_path / "a" / f"张三-{ID_NUMBER}.jpg"]
     targets = cli._annotation_targets(images, tmp_path / "out")
     assert [target.name for _, target in targets] == ["1101**********7774.png", "张三-1101**********7774.png"]
+
+
+@pytest.mark.parametrize(("trusted", "expected"), [([], (False, None)), (["10.0.0.5", "10.0.0.6"], (True, "10.0.0.5,10.0.0.6"))])
+def test_serve_believes_forwarded_headers_only_from_named_proxies(
+    run_main: Any, monkeypatch: pytest.MonkeyPatch, test_settings: Settings, trusted: list[str], expected: tuple
+) -> None:
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(cli, "get_settings", lambda: test_settings.model_copy(update={"trusted_proxies": trusted}))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: seen.update(kwargs))  # records, serves nothing
+    status, _, _ = run_main("serve", "--port", "8999")
+    assert status == 0
+    assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
+
+
+def test_trusted_proxies_setting_is_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CERTCHECK_TRUSTED_PROXIES", "10.0.0.5, 10.0.0.6")
+    assert Settings().trusted_proxies == ["10.0.0.5", "10.0.0.6"]
