@@ -14,21 +14,26 @@ import numpy as np
 import pytest
 
 from certcheck.types import CertificateKind
+from rules.catalogue import default_rule_data
+from rules.kinds import classify_title
 from samples import DEMO_ISSUERS, PHOTOS_DIR
 from samples.generate import main as generate_main
 from samples.generator import fonts
 from samples.generator.catalogue import LEVELS
 from samples.generator.demo import DEMO_SAMPLES
-from samples.generator.designs import DESIGNS, skill_level
+from samples.generator.designs import DESIGNS, ncre, one_plus_x, qualification, skill_level, special_ability
+from samples.generator.designs.official_references import BUILTIN_DIR, OFFICIAL_REFERENCES
 from samples.generator.fonts import FontRole, MissingFontError, fonts_available
 from samples.generator.issuers import load_demo_issuers
 from samples.generator.people import is_valid_id_number
 from samples.generator.photo import CONDITIONS
 from samples.generator.registry import UnknownNameError
+from samples.generator.render import render_layout
 from samples.generator.sample import SampleSpec, draft_content, generate_sample, plan_corpus, write_sample
 from samples.generator.truth import load_truth, truth_to_json
 from samples.generator.variants import VARIANTS, skill_level_serial_pattern
 from samples.render_reference import REFERENCE_PATH
+from templates_registry.loader import load_template_folder
 
 pytestmark = pytest.mark.skipif(
     not fonts_available(),
@@ -284,3 +289,73 @@ def test_missing_font_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> N
         assert not fonts_available()
     finally:
         fonts.resolve_face.cache_clear()
+
+
+# --- the official designs drawn to the real structures (templates_registry/builtin, issue 11 item 3) -------------
+
+#: Template id -> the rows its design prints at the measured places.
+_SPREAD_ROWS = {
+    "hrss-qualification-booklet": (*qualification.LEFT_ROWS, *qualification.RIGHT_ROWS),
+    "hrss-special-ability": special_ability.LEFT_ROWS,
+}
+
+
+@pytest.mark.parametrize("template_id", sorted(OFFICIAL_REFERENCES))
+def test_official_reference_prints_every_template_label(template_id: str) -> None:
+    spec = load_template_folder(BUILTIN_DIR / template_id, "builtin").spec
+    sheet = render_layout(OFFICIAL_REFERENCES[template_id]())
+    printed = "".join(t.text for t in sheet.texts)
+    assert all(field.label in printed for field in spec.fields), template_id
+    assert spec.title in printed
+
+
+@pytest.mark.parametrize("template_id", sorted(_SPREAD_ROWS))
+def test_official_layout_labels_sit_where_the_design_measured_them(template_id: str) -> None:
+    """The committed layout (learnt from the reference) puts each label where the design's row table says."""
+    layout = load_template_folder(BUILTIN_DIR / template_id, "builtin").layout
+    assert layout is not None
+    for row in _SPREAD_ROWS[template_id]:
+        block = layout.label(row.key)
+        assert block is not None, row.key
+        x0, y0, _, _ = block.box
+        assert abs(x0 - row.label_xy[0]) < 0.02 and abs(y0 - row.label_xy[1]) < 0.035, (row.key, block.box)
+
+
+@pytest.mark.parametrize("template_id", sorted(OFFICIAL_REFERENCES))
+def test_official_layout_stores_the_printed_values(template_id: str) -> None:
+    """Every value the reference prints is a value block of the layout (the booklets print them between lines)."""
+    layout = load_template_folder(BUILTIN_DIR / template_id, "builtin").layout
+    assert layout is not None
+    printed = {t.key for t in render_layout(OFFICIAL_REFERENCES[template_id]()).texts if t.key and t.key != "title"}
+    assert printed <= {b.key for b in layout.texts if b.role == "value"}
+    assert layout.seals and layout.photos
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_skill_level_follows_the_measured_structure(seed: int) -> None:
+    """Title and 正文 in the left column, photo and QR top right, labels down the right column."""
+    content = skill_level.draft(random.Random(seed))
+    sheet = render_layout(skill_level.layout(content, random.Random(seed)))
+    width, height = sheet.size
+    boxes = sheet.field_boxes()
+    title = boxes["title"]
+    assert (title[0] + title[2]) / 2 < 0.35 * width and title[3] < 0.2 * height
+    labels = {t.text.rstrip("：") for t in sheet.texts if abs(t.box[0] - 0.548 * width) < 8}
+    assert {"姓名", "证件号码", "职业名称", "证书编号"} <= labels
+    assert boxes["holder_name"][0] > 0.55 * width and boxes["issuer"][2] < 0.5 * width
+
+
+def test_one_plus_x_is_bilingual_and_queried_on_ncb() -> None:
+    content = one_plus_x.draft(random.Random(4))
+    spec = load_template_folder(BUILTIN_DIR / "moe-1x-skill-level", "builtin").spec
+    assert content.kind is CertificateKind.SKILL_LEVEL == spec.kind and content.title == spec.title
+    assert content.qr_payload is not None and content.qr_payload.startswith("https://vslc.ncb.edu.cn/")
+    assert all(f.label_en for f in content.fields) and "vslc.ncb.edu.cn" in spec.marks.qr.domains
+
+
+def test_ncre_is_an_education_exam_certificate_of_kind_other() -> None:
+    content = ncre.draft(random.Random(5))
+    spec = load_template_folder(BUILTIN_DIR / "neea-ncre", "builtin").spec
+    assert classify_title(content.title, default_rule_data().kinds) is CertificateKind.OTHER == spec.kind
+    assert content.field("issuer") is not None and content.field("issuer").value == ncre.ISSUER_NAME
+    assert {"全国", ncre.ISSUER_NAME} <= set(spec.allowed_phrases)
