@@ -49,6 +49,9 @@ _ID_SHAPE = re.compile(r"[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]
 _SERIAL_TOKEN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[-/](?=[A-Za-z0-9])){4,}")
 _LEVEL_WORDS = re.compile(r"[一二三四五12345]级|技师|初级|中级|高级|[一二三]等|级别|工$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+# A label printing the occupation and its level together (职业(工种)及等级, Occupation & Skill Level).
+_COMBINED_LABEL = re.compile(r"及等级|(?i:skill\s*level)")
+_LEVEL_TAIL = re.compile(r"(.{2,}?)[\s/·、]*((?:高级技师|技师|初级|中级|高级|[一二三四五12345]级)(?:/\S{2,4})?工?)")
 # An English label as OCR reads it: letters, spaces, dots, slashes, maybe a
 # bracketed code like "(01)"; never a run of three digits (a value).
 _TRANSLATION = re.compile(r"(?=.*[A-Za-z])(?!.*\d{3})[A-Za-z0-9 .'/()\-]+[:：;；]?")
@@ -463,6 +466,7 @@ def extract_fields(
             pending.append((occurrence, row, min(next_start, _far_box_start(row, occurrence))))
             label_line_ids.update(id(line) for line in row.lines_for_span(occurrence.start, occurrence.end))
     found: dict[str, FieldValue] = {}
+    combined: FieldValue | None = None
     taken: set[int] = set(label_line_ids)
     for occurrence, row, next_start in pending:
         if occurrence.key in found:
@@ -472,7 +476,27 @@ def extract_fields(
         )
         if value is not None:
             found[occurrence.key] = value
+            if occurrence.key == "occupation" and _COMBINED_LABEL.search(row.text[occurrence.start:occurrence.end]):
+                combined = value
+    if combined is not None and found.get("occupation") is combined:
+        found.update(_split_occupation_and_level(combined, found))
     return {key: turned_back(value, back) for key, value in found.items() if key in labels}
+
+
+def _split_occupation_and_level(value: FieldValue, found: Mapping[str, FieldValue]) -> dict[str, FieldValue]:
+    """"职业(工种)及等级 焊工 高级": the occupation and the level printed as one value, told apart.
+
+    >>> got = _split_occupation_and_level(FieldValue("occupation", "焊工高级", None, 0.9), {})
+    >>> {k: v.value for k, v in got.items()}
+    {'occupation': '焊工', 'level': '高级'}
+    """
+    match = _LEVEL_TAIL.fullmatch(value.value)
+    if match is None:
+        return {}
+    split = {"occupation": FieldValue("occupation", match.group(1), value.quad, value.confidence)}
+    if "level" not in found:
+        split["level"] = FieldValue("level", match.group(2), value.quad, value.confidence)
+    return split
 
 
 def _far_box_start(row: Row, occurrence: _Occurrence) -> int:

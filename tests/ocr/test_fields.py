@@ -195,7 +195,8 @@ def test_fields_two_page_spread_reads_each_page_apart() -> None:
         line("88", 1150, 300), line("RSBZH", 100, 700), line("RSBZH", 1300, 700),
     )
     assert _values(extract_fields(ocr, labels)) == {
-        "holder_name": "张三", "occupation": "电工中级", "issue_date": "2016-11-28", "serial_number": "1686133061400163",
+        "holder_name": "张三", "occupation": "电工", "level": "中级", "issue_date": "2016-11-28",
+        "serial_number": "1686133061400163",
     }
 
 
@@ -216,3 +217,9 @@ def test_title_of_a_cover_printed_low() -> None:
     ocr = page(line("运动员注册证", 100, 650, h=120), line("国家体育总局", 200, 820, h=60))
     title = find_title(ocr, 1000)
     assert title is not None and title.value == "运动员注册证"
+
+
+def test_fields_occupation_and_level_printed_as_one_value() -> None:
+    labels = {**LABELS, "occupation": ("职业(工种)及等级", "Occupation & Skill Level")}
+    ocr = page(line("职业(工种)及等级", 100, 100), line("焊工", 400, 100), line("高级", 480, 100))
+    assert _values(extract_fields(ocr, labels)) == {"occupation": "焊工", "level": "高级"}
