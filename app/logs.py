@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Literal
 
-from certcheck.privacy import MaskingFilter
+from certcheck.privacy import MaskingFilter, mask_id_numbers
 
 __all__ = ["PROJECT_LOGGERS", "JsonFormatter", "RequestIdFilter", "configure_logging", "request_id_var"]
 
@@ -65,7 +65,8 @@ class JsonFormatter(logging.Formatter):
             if hasattr(record, field):
                 entry[field] = getattr(record, field)
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            # The masking filter already rendered and masked the traceback into exc_text.
+            entry["exception"] = record.exc_text or mask_id_numbers(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 

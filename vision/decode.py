@@ -325,7 +325,7 @@ def _has_alpha(image: Image.Image) -> bool:
 
 def _flatten_on_white(image: Image.Image) -> Image.Image:
     """Composite transparent pixels onto white, as the sheet would look printed."""
-    rgba = image.convert("RGBA")
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")  # no 200 MB copy of a 50 MP RGBA upload
     paper = Image.new("RGB", rgba.size, (255, 255, 255))
     paper.paste(rgba, mask=rgba.getchannel("A"))
     return paper
