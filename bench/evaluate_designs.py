@@ -36,8 +36,8 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +50,11 @@ from certcheck.types import Report, Severity
 from ocr.fields import find_title
 from samples.generator.designs.new import NEW_DESIGNS, NewDesign
 from samples.generator.designs.new._kit import draft_content, issuers_csv, print_sheet, template_yaml
-from samples.generator.designs.new.knockoffs import KNOCKOFFS, Knockoff, relayout
-from samples.generator.photo import CONDITIONS, photograph
+from samples.generator.designs.new.knockoffs import EMBLEM_SIZE, KNOCKOFFS, Knockoff, blank_spot, relayout
+from samples.generator.photo import CONDITIONS, Photo, photograph
 from samples.generator.render import render_layout
+from rules.forensics import _field_sharpness, _sample_prints, field_contrast
+from rules.context import RuleContext
 from templates_registry.matching import compare_layout
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -109,14 +111,14 @@ def plan(designs: Sequence[NewDesign], count: int, per_code: int, seed: int) -> 
              GENUINE_CONDITIONS[(i // len(designs)) % len(GENUINE_CONDITIONS)], seed * 100_000 + i)
         for i in range(count)
     ]
-    by_code: dict[str, list[tuple[Knockoff, NewDesign]]] = defaultdict(list)
+    by_code: dict[str, list[list[tuple[Knockoff, NewDesign]]]] = defaultdict(list)
     for knockoff in KNOCKOFFS:
-        by_code[knockoff.code.value] += [(knockoff, d) for d in designs if knockoff.applies(d)]
-    for code, pairs in by_code.items():
-        for j in range(per_code):
-            knockoff, design = pairs[(j * 7) % len(pairs)] if len(pairs) > 1 else pairs[0]
-            if j < len(pairs):
-                knockoff, design = pairs[j]
+        by_code[knockoff.code.value].append([(knockoff, d) for d in designs if knockoff.applies(d)])
+    for code, groups in by_code.items():
+        # The code's knock-offs in turn, each over its designs in turn.
+        pairs = [group[k % len(group)] for k in range(max(map(len, groups))) for group in groups if group]
+        for j in range(per_code if pairs else 0):
+            knockoff, design = pairs[j % len(pairs)]
             cases.append(Case(f"{code}-{knockoff.name}-{design.name}-{j}", design, knockoff, knockoff.conditions,
                               seed * 100_000 + 50_000 + len(cases)))
     return cases
@@ -124,14 +126,25 @@ def plan(designs: Sequence[NewDesign], count: int, per_code: int, seed: int) -> 
 
 def photo_of(case: Case) -> bytes:
     """The case's photo (JPEG bytes), drawn from its seed."""
+    return _photo(case).jpeg
+
+
+def _photo(case: Case) -> Photo:
     rng = random.Random(case.seed)
     content = draft_content(case.design, rng)
     if case.knockoff is not None:
         content = case.knockoff.change(case.design, content, rng)
-    sheet_layout = relayout(content, rng) if case.knockoff and case.knockoff.relayout else print_sheet(
-        case.design, content, rng)
+    layout_seed = rng.randrange(1 << 30)
+    if content.emblems and not content.emblems[0].tiled and content.emblems[0].size == EMBLEM_SIZE:
+        # A printed emblem goes where the sheet is empty: find the place on the sheet without it.
+        bare = render_layout(print_sheet(case.design, replace(content, emblems=()), random.Random(layout_seed)))
+        spot = blank_spot(bare.pixels, EMBLEM_SIZE)
+        content = replace(content, emblems=(replace(content.emblems[0], center=spot),))
+    layout_rng = random.Random(layout_seed)
+    sheet_layout = relayout(content, layout_rng) if case.knockoff and case.knockoff.relayout else print_sheet(
+        case.design, content, layout_rng)
     photo = photograph(render_layout(sheet_layout), CONDITIONS.get(case.conditions), np.random.default_rng(case.seed))
-    return photo.jpeg
+    return photo
 
 
 def _serious_codes(report: Report) -> list[str]:
@@ -149,7 +162,9 @@ def _scores(checker: Checker, report: Report) -> dict[str, float]:
     }
 
 
-def evaluate(checker: Checker, cases: Sequence[Case]) -> dict[str, Any]:
+def evaluate(
+    checker: Checker, cases: Sequence[Case], progress: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
     """Check every case and aggregate (see the module docstring)."""
     genuine = {"photos": 0, "false_alarms": [], "identified": 0, "not_identified": []}
     detection: dict[str, Counter[str]] = defaultdict(Counter)
@@ -157,10 +172,18 @@ def evaluate(checker: Checker, cases: Sequence[Case]) -> dict[str, Any]:
     same: list[float] = []
     other: list[float] = []
     builtin_best: list[float] = []
+    contrast_genuine: list[float] = []
+    contrast_retyped: list[float] = []
     new_ids = {d.template_id for d in NEW_DESIGNS.values()}
     started = time.perf_counter()
     for case in cases:
-        report = checker.check_bytes(photo_of(case), case.name + ".jpg")
+        photo = _photo(case)
+        report = checker.check_bytes(photo.jpeg, case.name + ".jpg")
+        contrasts = _contrasts(checker, report)
+        if case.knockoff is None:
+            contrast_genuine.append(max(contrasts.values(), default=0.0))
+        elif case.conditions == "tampered_field":
+            contrast_retyped.append(contrasts.get(str(photo.capture.get("tampered_field")), 0.0))
         codes = _serious_codes(report)
         matched = report.template.template_id if report.template else None
         if case.knockoff is None:
@@ -175,7 +198,10 @@ def evaluate(checker: Checker, cases: Sequence[Case]) -> dict[str, Any]:
             if case.design.template_id in scores:
                 same.append(scores.pop(case.design.template_id))
             other += list(scores.values())
-            builtin_best.append(max((s for t, s in scores.items() if t not in new_ids), default=0.0))
+            builtin = [(s, t) for t, s in scores.items() if t not in new_ids]
+            builtin_best.append(max(builtin, default=(0.0, ""))[0])
+            if builtin and max(builtin)[0] >= 0.5:
+                sys.stderr.write(f"  best built-in {max(builtin)}\n")
         else:
             code = case.knockoff.code.value
             detection[code]["cases"] += 1
@@ -189,13 +215,45 @@ def evaluate(checker: Checker, cases: Sequence[Case]) -> dict[str, Any]:
                 if claimed is not None:
                     other.append(claimed)
         sys.stderr.write(f"{case.name}: {report.verdict.risk_level} {codes} {matched}\n")
+        if progress is not None:  # the aggregates so far, so that a run stopped early still tells
+            progress(_aggregate(started, genuine, detection, missed, same, other, builtin_best,
+                                contrast_genuine, contrast_retyped))
+    return _aggregate(started, genuine, detection, missed, same, other, builtin_best, contrast_genuine,
+                      contrast_retyped)
+
+
+def _aggregate(
+    started: float, genuine: dict[str, Any], detection: dict[str, Counter[str]], missed: list[dict[str, Any]],
+    same: list[float], other: list[float], builtin_best: list[float], contrast_genuine: list[float],
+    contrast_retyped: list[float],
+) -> dict[str, Any]:
     return {
         "seconds": round(time.perf_counter() - started, 1),
         "genuine": genuine,
         "detection": {code: dict(c) for code, c in sorted(detection.items())},
         "missed": missed,
         "scores": _score_summary(same, other, builtin_best),
+        "tampering_contrast": {
+            "genuine_max_per_photo": sorted(round(c, 3) for c in contrast_genuine),
+            "retyped_field": sorted(round(c, 3) for c in contrast_retyped),
+        },
     }
+
+
+def _contrasts(checker: Checker, report: Report) -> dict[str, float]:
+    """Each field value's contrast against the other values and the matched template's sample (rules.forensics)."""
+    matched = None
+    if report.template is not None:
+        template = checker.registry.get_template(report.template.template_id)
+        from templates_registry.matching import TemplateCandidate
+        matched = TemplateCandidate(template, report.template.match_score, ())
+    ctx = RuleContext(
+        ocr=report.ocr, page_size=(report.normalized.width, report.normalized.height), fields=report.certificate,
+        candidates=(), matched=matched, issuer=None, registry=checker.registry, detections=report.detections,
+        data=checker.rule_data,
+    )
+    measured, sample = _field_sharpness(ctx), _sample_prints(ctx)
+    return {k: c for k in measured if (c := field_contrast(k, measured, sample)) is not None}
 
 
 def _score_summary(same: list[float], other: list[float], builtin_best: list[float]) -> dict[str, Any]:
@@ -236,6 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-code", type=int, default=5, help="knock-offs per evidence code (default 5)")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--designs", nargs="*", default=None, choices=sorted(NEW_DESIGNS))
+    parser.add_argument("--codes", nargs="*", default=None, help="knock-offs of these evidence codes only")
     parser.add_argument("--out", type=Path, default=RESULTS / "evaluation_designs.json")
     args = parser.parse_args(argv)
     designs = [NEW_DESIGNS[n] for n in (args.designs or NEW_DESIGNS)]
@@ -244,10 +303,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in register_designs(designs, data_dir, work):
             sys.stderr.write(line + "\n")
         checker = Checker.from_settings(Settings(data_dir=data_dir))
-        result = evaluate(checker, plan(designs, args.count, args.per_code, args.seed))
-    result["designs"] = [d.name for d in designs]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        cases = plan(designs, args.count, args.per_code, args.seed)
+        if args.codes:
+            cases = [c for c in cases if c.knockoff is None or c.knockoff.code.value in args.codes]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+
+        def write(result: dict[str, Any]) -> None:
+            result["designs"] = [d.name for d in designs]
+            args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+        result = evaluate(checker, cases, write)
+        write(result)
     _print_summary(result)
     return 0
 

@@ -21,19 +21,27 @@ candidate's fitted transform (:func:`templates_registry.matching.unmap_box`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rapidfuzz import fuzz
 
-from certcheck.types import CertificateFields, Evidence, EvidenceCode, OcrLine, Quad
+from certcheck.types import CertificateFields, Evidence, EvidenceCode, OcrLine, Quad, Severity
 from ocr.text import compact
 from rules.catalogue import RuleData
 from rules.context import RuleContext
 from rules.evidence import make_evidence
 from templates_registry.layout import LabelHit, LearntLayout, NormBox
-from templates_registry.matching import TemplateCandidate, unmap_box
+from templates_registry.matching import TemplateCandidate, is_fixed_design, unmap_box
 
-__all__ = ["MIN_LABEL_ONLY_SCORE", "MIN_TEMPLATE_SCORE", "check_template_match", "layout_added_text_rule"]
+__all__ = [
+    "MIN_LABEL_ONLY_SCORE",
+    "MIN_TEMPLATE_SCORE",
+    "check_template_match",
+    "invented_bodies",
+    "invented_body_rule",
+    "layout_added_text_rule",
+    "template_promises",
+]
 
 #: Below this score a candidate is not the certificate's template. Measured
 #: (templates_registry.matching weights) on 53 generated photos of official
@@ -96,7 +104,7 @@ def check_template_match(
     """
     best = candidates[0] if candidates else None
     if best is not None and best.score >= (MIN_TEMPLATE_SCORE if best.transform else MIN_LABEL_ONLY_SCORE):
-        return best, []
+        return best, template_promises(fields, best, data)
     if not fields.kind.is_official:
         return None, []
     title = fields.title.value if fields.title else ""
@@ -129,6 +137,105 @@ def check_template_match(
             text=placement.label, quad=placement.quad, confidence=round(min(1.0, 0.5 + placement.offset), 3),
         ))
     return None, evidence
+
+
+def template_promises(fields: CertificateFields, matched: TemplateCandidate, data: RuleData) -> list[Evidence]:
+    """What a matched registered design's sample shows and this page does not: low, "请人工核对".
+
+    Only for an organisation's own design (:func:`~templates_registry.matching.is_fixed_design`):
+    a label not found, the title printed elsewhere or at another size, a text block of the sample
+    (its English title, body sentence, lookup line) missing. Each alone is what a hard photo also
+    gives (OCR drops a line, glare hides a corner), so each asks a person to look; a page that lacks
+    many of them does not match the design at all (its score falls below MIN_TEMPLATE_SCORE) and
+    gets TEMPLATE_MISMATCH at its default severity. The required seal (rules/seal_rules.py) and QR
+    code (rules/qr_rules.py) are judged by their own rules.
+    """
+    if not is_fixed_design(matched.template):
+        return []
+    name = matched.template.spec.name
+    quad = fields.title.quad if fields.title else None
+    gaps_zh: list[str] = []
+    gaps_en: list[str] = []
+    if matched.missing_labels:
+        gaps_zh.append(f"缺少标签 {'、'.join(matched.missing_labels)}")
+        gaps_en.append(f"labels missing: {', '.join(matched.missing_labels)}")
+    if matched.title_score is not None and matched.title_score < 1.0:
+        gaps_zh.append("标题的位置或大小与样本不同")
+        gaps_en.append("the title is not where or as large as on the sample")
+    if matched.missing_blocks:
+        gaps_zh.append(f"缺少样本上的文字“{'”“'.join(matched.missing_blocks)}”")
+        gaps_en.append(f"text blocks of the sample missing: {' / '.join(matched.missing_blocks)}")
+    if not gaps_zh:
+        return []
+    return [make_evidence(
+        data, EvidenceCode.TEMPLATE_MISMATCH,
+        f"与备案样式“{name}”大体相符，但{'；'.join(gaps_zh)}，请人工核对",
+        f"Matches the registered design {matched.template.spec.id}, but {'; '.join(gaps_en)}; please check by eye",
+        text=fields.title.value if fields.title else None, quad=quad, confidence=0.4, severity=Severity.LOW,
+    )]
+
+
+#: The words an invented national body opens with (人社部函〔2022〕25号 一（一）: 中国, 全国, 国家).
+_NATIONAL_OPENING = ("国家", "全国", "中国", "中华")
+#: And what makes a name a body (a committee, a centre, an association) rather than a phrase.
+_BODY_ENDINGS = ("委员会", "中心", "协会", "学会", "联合会", "研究院", "管理局", "指导站", "办公室", "总会", "工作部")
+
+
+def invented_bodies(
+    names: Sequence[str], registered: Sequence[str], is_known_state_body: Callable[[str], bool]
+) -> list[str]:
+    """The "国家…/全国…/中国…" bodies among ``names`` that are neither a known state body nor the registered issuer.
+
+    Args:
+        names: the names the document gives as its issuer (printed, signature rows, seals).
+        registered: the registered issuer's name and aliases (empty when the issuer is not registered).
+        is_known_state_body: whether a name is a state body of the registry (``rules/data/state_bodies.yaml``).
+
+    >>> invented_bodies(["国家职业技能评价管理委员会", "国家开放大学"], [], lambda n: n == "国家开放大学")
+    ['国家职业技能评价管理委员会']
+    >>> invented_bodies(["中国电力企业联合会"], ["中国电力企业联合会"], lambda n: False)
+    []
+    """
+    found = []
+    own = {compact(n) for n in registered if n}
+    for name in names:
+        key = compact(name)
+        if not key.startswith(_NATIONAL_OPENING) or not any(key.endswith(e) for e in _BODY_ENDINGS):
+            continue
+        if key in own or any(key in o or o in key for o in own) or is_known_state_body(name):
+            continue
+        if key not in found:
+            found.append(key)
+    return found
+
+
+def invented_body_rule(ctx: RuleContext, is_known_state_body: Callable[[str], bool] | None = None) -> list[Evidence]:
+    """``IMPERSONATED_AUTHORITY`` for an invented national body named as the issuer (issue 12 item 2).
+
+    Args:
+        is_known_state_body: the state-body registry's test; by default
+            :func:`rules.authorities.match_state_body` on ``ctx.data.state_bodies``.
+    """
+    if is_known_state_body is None:
+        from rules.authorities import match_state_body
+
+        def is_known_state_body(name: str) -> bool:
+            return match_state_body(name, ctx.data.state_bodies) is not None
+
+    registered = ctx.issuer.record.all_names if ctx.issuer is not None else ()
+    names = [n.text for n in ctx.issuing_names]
+    if not names and ctx.fields.issuer is not None:
+        names = [ctx.fields.issuer.value]
+    quad = ctx.fields.issuer.quad if ctx.fields.issuer is not None else None
+    return [
+        make_evidence(
+            ctx.data, EvidenceCode.IMPERSONATED_AUTHORITY,
+            f"发证单位“{body}”以国家、全国或中国名义命名，但既不是已知的国家机关，也不是已登记的发证机构",
+            f"The issuer '{body}' takes a national name but is neither a known state body nor the registered issuer",
+            text=body, quad=quad, confidence=0.8,
+        )
+        for body in invented_bodies(names, registered, is_known_state_body)
+    ]
 
 
 def layout_added_text_rule(ctx: RuleContext) -> list[Evidence]:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # ocr.engine reads its manifest through the loader, which imp
 
 __all__ = [
     "LAYOUT_FILE",
+    "FieldPrint",
     "LabelHit",
     "LearntLayout",
     "LearntText",
@@ -93,6 +94,18 @@ class LearntText(_Frozen):
     key: str | None = None
 
 
+class FieldPrint(_Frozen):
+    """How sharply the sample prints one field's value: its text lines' edge sharpness over the page's median.
+
+    Measured as :mod:`vision.detectors.tampering` measures a photo (the sample brought to the work
+    size first), so the rule compares like with like: a value printed in another face or by another
+    printer than the form is sharper on every certificate of the design, not only on an edited one.
+    """
+
+    key: str
+    sharpness: float
+
+
 class LearntLayout(_Frozen):
     """What the reference image prints where (normalised sheet coordinates, 0-1)."""
 
@@ -109,6 +122,13 @@ class LearntLayout(_Frozen):
     photos: tuple[NormBox, ...] = ()
     #: ``coordinates`` names the convention in the file itself for whoever reads it.
     coordinates: Literal["normalised-sheet"] = "normalised-sheet"
+    #: ``fixed``: the sample is one organisation's own design, printed the same on every certificate
+    #: (what ``certcheck templates add`` learns); ``reference_style``: a published reference style that
+    #: filed designs follow with rows moved inside the field block (the built-ins; a layout file
+    #: written before this key existed reads so, as it was compared before).
+    arrangement: Literal["fixed", "reference_style"] = "reference_style"
+    #: Per field, how sharply the sample prints its value (absent in files learnt before: not compared).
+    prints: tuple[FieldPrint, ...] = ()
 
     def label(self, key: str) -> LearntText | None:
         return next((block for block in self.labels if block.key == key), None)
@@ -253,12 +273,20 @@ def _photo_boxes(
     return boxes
 
 
-def learn_layout(spec: TemplateSpec, image: np.ndarray, engine: OcrEngine) -> LearntLayout:
+def learn_layout(
+    spec: TemplateSpec,
+    image: np.ndarray,
+    engine: OcrEngine,
+    *,
+    arrangement: Literal["fixed", "reference_style"] = "fixed",
+) -> LearntLayout:
     """Read the reference image once and learn where it prints its title, labels, text and marks.
 
     Args:
         image: the reference image, ``H x W x 3`` uint8 BGR (a flat render or scan: it is its own sheet).
         engine: the process's OCR engine.
+        arrangement: ``fixed`` for a registered organisation's own design (the default: one sample is
+            that design), ``reference_style`` for the built-in published styles.
 
     Raises:
         RegistryError: the sample does not print the template's title or one of its labels
@@ -311,7 +339,41 @@ def learn_layout(spec: TemplateSpec, image: np.ndarray, engine: OcrEngine) -> Le
         seals=tuple(_norm(b, size) for b in seal_boxes),
         qr_codes=tuple(_norm(b, size) for b in qr_boxes),
         photos=tuple(_norm(b, size) for b in photo_boxes),
+        arrangement=arrangement,
+        prints=_field_prints(gray, {v.key: _quad_box(v.quad) for v in values.values() if v.quad is not None}),
     )
+
+
+#: The sample is measured at the work image's long side (certcheck.settings work_long_side default).
+_PRINT_LONG_SIDE = 1600
+#: A measured text line belongs to a value when this share of the line's box lies inside the value's.
+_MIN_LINE_IN_VALUE = 0.5
+
+
+def _field_prints(gray: np.ndarray, values: Mapping[str, tuple[float, float, float, float]]) -> tuple[FieldPrint, ...]:
+    """Each value's sharpest measured line over the page median (see :class:`FieldPrint`)."""
+    from vision.detectors.tampering import MIN_LINES, line_sharpness
+
+    scale = _PRINT_LONG_SIDE / max(gray.shape[:2])
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    scale = min(scale, 1.0)
+    lines = line_sharpness(small)
+    if len(lines) < MIN_LINES:
+        return ()
+    median = float(np.median([line.sharpness for line in lines]))
+    prints = []
+    for key, (x0, y0, x1, y1) in values.items():
+        box = (x0 * scale, y0 * scale, x1 * scale, y1 * scale)
+        inside = [line.sharpness for line in lines if _share_inside(line.box, box) >= _MIN_LINE_IN_VALUE]
+        if inside:
+            prints.append(FieldPrint(key=key, sharpness=round(max(inside) / max(median, 1e-6), 3)))
+    return tuple(prints)
+
+
+def _share_inside(line: tuple[float, ...], box: tuple[float, float, float, float]) -> float:
+    lx0, ly0, lx1, ly1 = line[:4]
+    overlap = max(0.0, min(lx1, box[2]) - max(lx0, box[0])) * max(0.0, min(ly1, box[3]) - max(ly0, box[1]))
+    return overlap / max(1.0, (lx1 - lx0) * (ly1 - ly0))
 
 
 def _inside(quad: Quad, outer: Quad) -> bool:
@@ -382,7 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         image = cv2.imread(str(template.reference_path), cv2.IMREAD_COLOR)
         if image is None:
             raise RegistryError(f"参考图无法读取：{template.reference_path}", f"unreadable: {template.reference_path}")
-        write_layout(learn_layout(template.spec, image, engine), folder / LAYOUT_FILE)
+        layout = learn_layout(template.spec, image, engine, arrangement="reference_style")
+        write_layout(layout, folder / LAYOUT_FILE)
         sys.stdout.write(f"{folder / LAYOUT_FILE}\n")
     return 0
 

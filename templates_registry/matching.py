@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from rapidfuzz import fuzz
 
 from certcheck.types import CertificateKind, OcrLine, OcrResult, Quad
 from ocr.fields import find_label, find_title
@@ -41,6 +42,7 @@ __all__ = [
     "LabelPlacement",
     "TemplateCandidate",
     "compare_layout",
+    "is_fixed_design",
     "map_box",
     "rank_templates",
     "unmap_box",
@@ -58,6 +60,23 @@ TITLE_WEIGHT = 0.3
 LAYOUT_TITLE_WEIGHT = 0.3
 LAYOUT_FOUND_WEIGHT = 0.45
 LAYOUT_PLACED_WEIGHT = 0.25
+
+#: Weights for a ``fixed`` layout (an organisation's own design registered from its sample, see
+#: :class:`~templates_registry.layout.LearntLayout`): where things are printed decides, and the
+#: sample's own text blocks (an English title, the body sentence, the lookup line) count too, so a
+#: sheet that prints the registered title and labels in another arrangement does not pass for the
+#: design. Measured on the new designs (bench/evaluate_designs.py, README): genuine photos against
+#: their own template and photos of other layouts against it, see MIN_TEMPLATE_SCORE.
+FIXED_TITLE_WEIGHT = 0.15
+FIXED_FOUND_WEIGHT = 0.15
+FIXED_PLACED_WEIGHT = 0.55
+FIXED_BLOCKS_WEIGHT = 0.15
+#: A sample's static block is printed on the page when a line reads like it (rapidfuzz partial ratio;
+#: body sentences carry each holder's name) within BLOCK_TOLERANCE of the diagonal of its place.
+MIN_BLOCK_SIMILARITY = 60.0
+BLOCK_TOLERANCE = 0.06
+#: Static blocks shorter than this (compacted characters) are not counted: stray glyphs of ornaments.
+MIN_BLOCK_CHARS = 4
 
 #: A label is in place when its centre lies within this share of the page
 #: diagonal of where the fitted transform puts the template's label. Measured on
@@ -106,6 +125,8 @@ class TemplateCandidate:
         transform: learnt layout -> work space, ``None`` when the template has no layout.
         page_size: ``(width, height)`` of the work-space page it was compared on.
         labels: the labels found on the page, by field key (work space).
+        title_score: how the title is printed (see :func:`_title_score`); ``None`` without a layout.
+        missing_blocks: the sample's text blocks not found in their place (``fixed`` layouts).
     """
 
     template: Template
@@ -115,6 +136,10 @@ class TemplateCandidate:
     transform: Affine | None = None
     page_size: tuple[int, int] | None = None
     labels: tuple[LabelHit, ...] = ()
+    #: 1 title printed where and as large as the sample prints it, 0.5 printed elsewhere, 0 not printed.
+    title_score: float | None = None
+    #: The sample's static text blocks (``fixed`` layouts) not printed in their place on the page.
+    missing_blocks: tuple[str, ...] = ()
 
     @property
     def layout(self) -> LearntLayout | None:
@@ -239,13 +264,51 @@ def compare_layout(
         key=lambda result: LAYOUT_TITLE_WEIGHT * result[3] + LAYOUT_PLACED_WEIGHT * result[1] / total,
     )
     found = sum(1 for f in spec.fields if f.key in hits)
-    score = (LAYOUT_TITLE_WEIGHT * title_score + LAYOUT_FOUND_WEIGHT * found / total
-             + LAYOUT_PLACED_WEIGHT * placed / total) if spec.fields else title_score
+    missing_blocks: tuple[str, ...] = ()
+    if is_fixed_design(template):
+        blocks, missing_blocks = _static_blocks(layout, ocr, transform, page_size)
+        score = (FIXED_TITLE_WEIGHT * title_score + FIXED_FOUND_WEIGHT * found / total
+                 + FIXED_PLACED_WEIGHT * placed / total + FIXED_BLOCKS_WEIGHT * blocks)
+    else:
+        score = (LAYOUT_TITLE_WEIGHT * title_score + LAYOUT_FOUND_WEIGHT * found / total
+                 + LAYOUT_PLACED_WEIGHT * placed / total) if spec.fields else title_score
     missing = tuple(f.label for f in spec.fields if f.key not in hits)
     return TemplateCandidate(
         template=template, score=round(score, 3), missing_labels=missing, misplaced=tuple(misplaced),
-        transform=transform, page_size=page_size, labels=tuple(hits.values()),
+        transform=transform, page_size=page_size, labels=tuple(hits.values()), title_score=title_score,
+        missing_blocks=missing_blocks,
     )
+
+
+def is_fixed_design(template: Template) -> bool:
+    """Whether the template is one organisation's own design, to be followed as its sample prints it.
+
+    Built-in templates are published reference styles (人社鉴发〔2021〕1号) that filed designs follow
+    with rows moved inside the field block, whatever their layout file says.
+    """
+    layout = template.layout
+    return layout is not None and layout.arrangement == "fixed" and template.layer != "builtin"
+
+
+def _static_blocks(
+    layout: LearntLayout, ocr: OcrResult, transform: Affine, page_size: tuple[int, int]
+) -> tuple[float, tuple[str, ...]]:
+    """Share of the sample's static text blocks printed on the page in their place, and the missing ones."""
+    blocks = [b for b in layout.texts if b.role == "static" and len(compact(b.text)) >= MIN_BLOCK_CHARS]
+    if not blocks:
+        return 1.0, ()
+    diagonal = float(np.hypot(*page_size))
+    missing = []
+    for block in blocks:
+        expected = _centre(map_box(transform, block.box, page_size))
+        wording = compact(block.text)
+        if not any(
+            float(np.hypot(*np.subtract(_centre(tuple(map(float, line.bbox))), expected))) / diagonal <= BLOCK_TOLERANCE
+            and fuzz.partial_ratio(wording, compact(line.text)) >= MIN_BLOCK_SIMILARITY
+            for line in ocr.lines
+        ):
+            missing.append(block.text)
+    return 1.0 - len(missing) / len(blocks), tuple(missing)
 
 
 def _placements(

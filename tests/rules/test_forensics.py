@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import pytest
+
 from certcheck.types import CertificateFields, CertificateKind, Detection, EvidenceCode, FieldValue, OcrResult, Severity
 from rules.catalogue import default_rule_data
 from rules.context import RuleContext
-from rules.forensics import recapture_rule, tampering_rule
+from rules.forensics import field_contrast, recapture_rule, tampering_rule
 from rules.registry import CERTIFICATE_RULES
-from templates_registry.loader import Registry
+from templates_registry.layout import FieldPrint, LearntLayout
+from templates_registry.loader import Registry, Template
+from templates_registry.matching import TemplateCandidate
+from templates_registry.models import TemplateSpec
 
 NAME_BOX = ((300.0, 400.0), (420.0, 400.0), (420.0, 440.0), (300.0, 440.0))
 ID_BOX = ((300.0, 500.0), (700.0, 500.0), (700.0, 540.0), (300.0, 540.0))
@@ -36,16 +44,65 @@ def test_screen_recapture_is_information_only() -> None:
     assert recapture_rule(_context()) == []
 
 
-def test_retyped_field_value_is_medium_and_masks_id_numbers() -> None:
-    line = ((295.0, 495.0), (705.0, 495.0), (705.0, 545.0), (295.0, 545.0))
-    (evidence,) = tampering_rule(_context(_pasted(line)))
+ID_LINE = ((295.0, 495.0), (705.0, 495.0), (705.0, 545.0), (295.0, 545.0))
+SERIAL_BOX = ((300.0, 600.0), (700.0, 600.0), (700.0, 640.0), (300.0, 640.0))
+
+
+def _sharpness(name: float, id_number: float, serial: float = 0.0) -> Detection:
+    """The detector's page summary: the name's, ID number's (and serial's) lines at these sharpnesses."""
+    lines = [(302, 402, 418, 438, name), (302, 502, 698, 538, id_number), (100, 900, 300, 940, 1.0)]
+    if serial:
+        lines.append((302, 602, 698, 638, serial))
+    return Detection("tampering.v1", "text_sharpness", None, 1.0, {"page_sharpness": 1.0, "lines": tuple(lines)})
+
+
+def _context_with_serial(*detections: Detection, layout_prints: dict[str, float] | None = None) -> RuleContext:
+    ctx = _context(*detections)
+    fields = dataclasses.replace(ctx.fields, serial_number=FieldValue("serial_number", "TQ-2023-K04512", SERIAL_BOX, 0.98))
+    matched = None
+    if layout_prints is not None:
+        layout = LearntLayout(source_size=(2000, 1414), title=None, labels=(), arrangement="fixed",
+                              prints=tuple(FieldPrint(key=k, sharpness=v) for k, v in layout_prints.items()))
+        spec = TemplateSpec(id="new-x", name="x", kind=CertificateKind.SKILL_LEVEL, title="职业技能等级证书",
+                            reference_image="reference.png")
+        matched = TemplateCandidate(Template(spec, Path("."), "data", layout), 1.0, ())
+    return dataclasses.replace(ctx, fields=fields, matched=matched)
+
+
+def test_retyped_field_value_sharper_than_the_other_values_is_medium_and_masks_id_numbers() -> None:
+    (evidence,) = tampering_rule(_context(_pasted(ID_LINE), _sharpness(name=1.1, id_number=1.7)))
     assert evidence.code == EvidenceCode.TAMPERING and evidence.severity == Severity.MEDIUM
-    assert evidence.quad == line and "440524188001010014" not in evidence.message
+    assert evidence.quad == ID_LINE and "440524188001010014" not in evidence.message
     assert "4405**********0014" in evidence.message
 
 
+def test_sharp_value_with_nothing_to_compare_is_low_please_check() -> None:
+    (evidence,) = tampering_rule(_context(_pasted(ID_LINE)))
+    assert evidence.severity == Severity.LOW and "人工核对" in evidence.message
+
+
+def test_values_all_printed_sharper_than_the_form_are_information() -> None:
+    (evidence,) = tampering_rule(_context(_pasted(ID_LINE), _sharpness(name=1.6, id_number=1.7)))
+    assert evidence.severity == Severity.INFO
+
+
+def test_a_field_the_registered_sample_prints_sharper_is_information() -> None:
+    detections = (_pasted(ID_LINE), _sharpness(name=1.1, id_number=1.7, serial=1.1))
+    assert tampering_rule(_context_with_serial(*detections))[0].severity == Severity.MEDIUM
+    prints = {"holder_name": 1.2, "id_number": 1.9, "serial_number": 1.2}  # the ID number's own face is sharper
+    (evidence,) = tampering_rule(_context_with_serial(*detections, layout_prints=prints))
+    assert evidence.severity == Severity.INFO
+
+
+def test_field_contrast_is_relative_to_the_other_values_and_the_sample() -> None:
+    assert field_contrast("id_number", {"id_number": 1.5, "holder_name": 1.0}, {}) == pytest.approx(1.5)
+    assert field_contrast("id_number", {"id_number": 1.5, "holder_name": 1.0},
+                          {"id_number": 1.5, "holder_name": 1.0}) == pytest.approx(1.0)
+    assert field_contrast("id_number", {"id_number": 1.5}, {}) is None
+
+
 def test_tampering_is_not_judged_over_a_tiled_background() -> None:
-    line = ((295.0, 495.0), (705.0, 495.0), (705.0, 545.0), (295.0, 545.0))
+    line = ID_LINE
     sheet = ((0.0, 0.0), (1600.0, 0.0), (1600.0, 1131.0), (0.0, 1131.0))
     mark = Detection("watermark.v1", "watermark", sheet, 0.8, {"text": "国家职业资格"})
     assert tampering_rule(_context(_pasted(line), mark)) == []

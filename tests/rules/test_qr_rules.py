@@ -101,14 +101,15 @@ def test_name_in_code_differs_from_printed_and_id_numbers_are_masked() -> None:
 def test_required_code_missing_is_template_mismatch() -> None:
     (evidence,) = qr_rule(_context())
     assert evidence.code == EvidenceCode.TEMPLATE_MISMATCH and evidence.quad is None
-    assert evidence.severity == Severity.LOW  # a blurred photo can hide a printed code
+    assert evidence.severity == Severity.MEDIUM  # the registered sample prints one; this sheet has none
     assert qr_rule(_context(template=False)) == []
 
 
-def test_required_code_printed_but_undecodable_is_information_not_missing() -> None:
+def test_required_code_printed_but_undecodable_is_low_please_check() -> None:
     located = Detection("qr.v1", "qr_unreadable", BOX, 0.5, {"payload": None, "host": None, "source": "work_sharpened"})
     (evidence,) = qr_rule(_context(located))
-    assert (evidence.code, evidence.severity, evidence.quad) == (EvidenceCode.QR_UNOFFICIAL, Severity.INFO, BOX)
+    assert (evidence.code, evidence.severity, evidence.quad) == (EvidenceCode.TEMPLATE_MISMATCH, Severity.LOW, BOX)
+    assert "请人工核对" in evidence.message
 
 
 def test_official_domains_come_from_cert_facts() -> None:

@@ -114,3 +114,63 @@ def test_template_rules_template_without_layout_keeps_the_label_threshold() -> N
     candidate = compare_layout(bare, "职业技能等级证书", ocr, PAGE)
     assert candidate.transform is None and MIN_TEMPLATE_SCORE <= candidate.score < MIN_LABEL_ONLY_SCORE
     assert check_template_match(_fields(ocr), [candidate], DATA)[0] is None
+
+
+def _own_design() -> object:
+    """The built-in layout as one organisation's own registered design (``fixed``, data-dir layer)."""
+    import dataclasses
+
+    return dataclasses.replace(BUILTIN, layer="data", layout=LAYOUT.model_copy(update={"arrangement": "fixed"}))
+
+
+def test_template_promises_a_matched_own_design_missing_a_label_is_low_please_check() -> None:
+    from certcheck.types import Severity
+
+    own = _own_design()
+    ocr = page_from_layout(own.layout)
+    spec = own.spec.field("id_type")
+    assert spec is not None
+    ocr = OcrResult(lines=tuple(line for line in ocr.lines if not any(a in line.text for a in spec.all_labels)))
+    matched, evidence = check_template_match(_fields(ocr), [compare_layout(own, "职业技能等级证书", ocr, PAGE)], DATA)
+    assert matched is not None
+    (finding,) = evidence
+    assert finding.code == EvidenceCode.TEMPLATE_MISMATCH and finding.severity == Severity.LOW
+    assert "证件类型" in finding.message and "请人工核对" in finding.message
+
+
+def test_template_promises_nothing_for_a_full_page_or_a_reference_style() -> None:
+    own = _own_design()
+    ocr = page_from_layout(own.layout)
+    assert check_template_match(_fields(ocr), [compare_layout(own, "职业技能等级证书", ocr, PAGE)], DATA)[1] == []
+    spec = own.spec.field("id_type")
+    assert spec is not None
+    kept = OcrResult(lines=tuple(line for line in ocr.lines if not any(a in line.text for a in spec.all_labels)))
+    matched, evidence = check_template_match(_fields(kept), [compare_layout(BUILTIN, "职业技能等级证书", kept, PAGE)], DATA)
+    assert matched is not None and evidence == []
+
+
+def test_invented_bodies_are_national_names_nobody_registered() -> None:
+    from rules.template_rules import invented_bodies
+
+    known = {"国家开放大学", "人力资源和社会保障部职业技能鉴定中心"}
+    names = ["国家职业技能评价管理委员会", "国家开放大学", "全国技能人才认证指导中心", "华信职业技能评价有限公司",
+             "中国电力企业联合会"]
+    assert invented_bodies(names, ["中国电力企业联合会"], known.__contains__) == [
+        "国家职业技能评价管理委员会", "全国技能人才认证指导中心",
+    ]
+    assert invented_bodies(["国家认可"], [], known.__contains__) == []  # a claim, not a body
+
+
+def test_invented_body_rule_uses_the_given_state_body_test() -> None:
+    from rules.template_rules import invented_body_rule
+
+    ocr = page_from_layout(LAYOUT)
+    box = ((100.0, 900.0), (500.0, 900.0), (500.0, 940.0), (100.0, 940.0))
+    fields = _fields(ocr)
+    import dataclasses
+
+    fields = dataclasses.replace(fields, issuer=FieldValue("issuer", "中国职业能力评价委员会", box, 0.97))
+    ctx = dataclasses.replace(_context(ocr, None), fields=fields)
+    (evidence,) = invented_body_rule(ctx, lambda name: False)
+    assert evidence.code == EvidenceCode.IMPERSONATED_AUTHORITY and evidence.text == "中国职业能力评价委员会"
+    assert invented_body_rule(ctx, lambda name: True) == []

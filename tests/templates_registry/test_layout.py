@@ -69,3 +69,29 @@ def test_layout_invalid_file_is_a_registry_error(tmp_path: Path, content: str) -
 def test_layout_missing_file_means_not_learnt(tmp_path: Path) -> None:
     assert load_layout(tmp_path) is None
     assert LearntLayout(source_size=(10, 10), title=None, labels=()).regions() == ()
+
+
+def test_layout_file_written_before_arrangement_and_prints_still_loads(tmp_path: Path) -> None:
+    import json
+
+    payload = json.loads((BUILTIN / LAYOUT_FILE).read_text(encoding="utf-8"))
+    payload.pop("arrangement", None)
+    payload.pop("prints", None)
+    (tmp_path / LAYOUT_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    layout = load_layout(tmp_path)
+    assert layout is not None and layout.arrangement == "reference_style" and layout.prints == ()
+
+
+def test_locate_labels_skips_lines_by_content_across_readings() -> None:
+    """The title row read twice (two OcrResult objects) is skipped either way, and repeated calls agree."""
+    from certcheck.types import OcrLine, OcrResult
+    from templates_registry.layout import locate_labels
+
+    template = load_template_folder(BUILTIN, "builtin")
+    box = ((100.0, 50.0), (900.0, 50.0), (900.0, 120.0), (100.0, 120.0))
+    level_box = ((100.0, 300.0), (260.0, 300.0), (260.0, 340.0), (100.0, 340.0))
+    ocr = OcrResult(lines=(OcrLine("职业技能等级证书", box, 0.99), OcrLine("职业技能等级：", level_box, 0.99)))
+    again = OcrResult(lines=(OcrLine("职业技能等级证书", box, 0.99),))
+    results = [locate_labels(ocr, template.spec.fields, skip=again.lines) for _ in range(3)]
+    assert all(r == results[0] for r in results)
+    assert results[0]["level"].box[1] == pytest.approx(300.0)

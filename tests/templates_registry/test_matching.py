@@ -106,3 +106,55 @@ def test_matching_prefilters_by_kind_and_title() -> None:
     ranked = rank_templates(registry, CertificateKind.SKILL_LEVEL, "职业技能等级证书", page_from_layout(BUILTIN.layout),
                             page_size=PAGE)
     assert [c.template.spec.id for c in ranked] == ["hrss-skill-level-2021"]
+
+
+def _own_design() -> object:
+    """The built-in layout as one organisation's own registered design (``fixed``, data-dir layer)."""
+    assert BUILTIN.layout is not None
+    return dataclasses.replace(BUILTIN, layer="data", layout=BUILTIN.layout.model_copy(update={"arrangement": "fixed"}))
+
+
+def test_matching_fixed_design_scores_its_own_sample_fully() -> None:
+    own = _own_design()
+    ocr = page_from_layout(own.layout, scale=0.95, shift=(30.0, 20.0))
+    candidate = compare_layout(own, "职业技能等级证书", ocr, PAGE)
+    assert candidate.score == pytest.approx(1.0) and candidate.missing_blocks == ()
+    assert candidate.title_score == 1.0
+
+
+def test_matching_fixed_design_refuses_its_labels_in_another_arrangement() -> None:
+    """Same title and labels, rows moved (another design): a reference style admits it, an own design does not."""
+    from rules.template_rules import MIN_TEMPLATE_SCORE
+
+    own = _own_design()
+    # Values and labels only: static blocks of a bilingual sample repeat the labels' English aliases unmoved.
+    bare = own.layout.model_copy(update={"texts": tuple(b for b in own.layout.texts if b.role == "value")})
+    own = dataclasses.replace(own, layout=bare)
+    import random
+
+    rng = random.Random(5)
+    labels = [b.key for b in own.layout.labels if b.key]
+    moved = {key: (rng.uniform(-0.25, 0.25), rng.uniform(-0.12, 0.12)) for key in labels}
+    ocr = page_from_layout(own.layout, moved=moved)
+    reference_style = compare_layout(BUILTIN, "职业技能等级证书", ocr, PAGE)
+    fixed = compare_layout(own, "职业技能等级证书", ocr, PAGE)
+    assert fixed.score < MIN_TEMPLATE_SCORE < reference_style.score
+
+
+def test_matching_fixed_design_misses_the_samples_own_text_blocks() -> None:
+    own = _own_design()
+    blocks = {b.text for b in own.layout.texts if b.role == "static" and len(b.text) >= 4}
+    assert blocks
+    stripped = own.layout.model_copy(update={"texts": tuple(b for b in own.layout.texts if b.text not in blocks)})
+    ocr = page_from_layout(stripped)
+    candidate = compare_layout(own, "职业技能等级证书", ocr, PAGE)
+    # Each missing block costs its share of FIXED_BLOCKS_WEIGHT (a label's own row may stand for one).
+    assert len(candidate.missing_blocks) >= len(blocks) - 1 and 0.85 <= candidate.score < 0.87
+
+
+def test_matching_builtin_templates_stay_reference_styles_whatever_their_file_says() -> None:
+    from templates_registry.matching import is_fixed_design
+
+    assert BUILTIN.layout is not None
+    relabelled = dataclasses.replace(BUILTIN, layout=BUILTIN.layout.model_copy(update={"arrangement": "fixed"}))
+    assert not is_fixed_design(relabelled) and is_fixed_design(_own_design())

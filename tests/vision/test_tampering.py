@@ -44,11 +44,28 @@ def _image(pixels: np.ndarray) -> NormalizedImage:
 
 def test_plain_photo_raises_nothing() -> None:
     assert len(line_sharpness(cv2.cvtColor(_photo(), cv2.COLOR_BGR2GRAY))) >= 14
-    assert TamperingDetector()(_image(_photo())) == []
+    assert _flagged(TamperingDetector()(_image(_photo()))) == []
+
+
+def _flagged(detections: list) -> list:
+    return [d for d in detections if d.kind == "pasted_text"]
+
+
+def test_page_sharpness_lists_every_measured_line() -> None:
+    (summary,) = [d for d in TamperingDetector()(_image(_photo())) if d.kind == "text_sharpness"]
+    assert len(summary.extras["lines"]) >= 14 and summary.quad is None
+    assert all(len(line) == 5 and line[4] > 0 for line in summary.extras["lines"])
+
+
+def test_single_characters_are_measured_but_never_flagged() -> None:
+    gray = cv2.cvtColor(_photo(), cv2.COLOR_BGR2GRAY)
+    gray[940:1000, 100:720] = int(np.median(gray[940:1000, 100:720]))
+    cv2.putText(gray, "Z", (120, 985), cv2.FONT_HERSHEY_SIMPLEX, 1.1, 30, 2, cv2.LINE_AA)  # one crisp glyph
+    assert _flagged(TamperingDetector()(_image(_jpeg(gray, 90)))) == []
 
 
 def test_retyped_line_is_found_where_it_was_pasted() -> None:
-    (found,) = TamperingDetector()(_image(_retyped(_photo())))
+    (found,) = _flagged(TamperingDetector()(_image(_retyped(_photo()))))
     assert found.detector == "tampering.v1" and found.kind == "pasted_text"
     x0, y0 = found.quad[0]
     x1, y1 = found.quad[2]

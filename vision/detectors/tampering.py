@@ -34,6 +34,14 @@ it is not used. JPEG grid (8 x 8) inconsistency is not measured: the work
 image is resampled, and the upload's grid would need the field boxes before
 OCR has found them. So the detector finds about half of the retyped fields,
 and no genuine photo was flagged.
+
+Besides the outliers, one ``kind="text_sharpness"`` detection carries every
+measured line's box and sharpness (``extras["lines"]``) and the page median:
+the rule (:mod:`rules.forensics`) compares a flagged field value with the
+page's other field values and with the registered sample, because filled-in
+values are often printed sharper than the pre-printed form (issue 12 item 3).
+Only lines at least :data:`MIN_FLAG_ASPECT` times as wide as high are flagged
+(a single character's edges say nothing: tracker issue 13); all are measured.
 """
 
 from __future__ import annotations
@@ -45,7 +53,15 @@ import numpy as np
 
 from certcheck.types import DecodedImage, Detection, NormalizedImage, Quad
 
-__all__ = ["MIN_LINES", "MIN_RATIO", "MIN_Z", "LineSharpness", "TamperingDetector", "line_sharpness"]
+__all__ = [
+    "MIN_FLAG_ASPECT",
+    "MIN_LINES",
+    "MIN_RATIO",
+    "MIN_Z",
+    "LineSharpness",
+    "TamperingDetector",
+    "line_sharpness",
+]
 
 #: Robust z-score from which a line's sharpness is an outlier (genuine pages reach 5.1).
 MIN_Z = 6.0
@@ -54,6 +70,8 @@ MIN_Z = 6.0
 MIN_RATIO = 1.2
 #: Fewest measurable lines for the page's own statistics to mean anything.
 MIN_LINES = 8
+#: A flagged line is at least this many times as wide as high: two characters or more.
+MIN_FLAG_ASPECT = 1.8
 _MIN_HEIGHT, _MAX_HEIGHT, _MAX_WIDTH = 10, 70, 600
 _MIN_CONTRAST = 40.0
 _PAD = 4
@@ -108,19 +126,27 @@ class TamperingDetector:
         self.min_ratio = min_ratio
 
     def __call__(self, image: NormalizedImage, decoded: DecodedImage | None = None) -> list[Detection]:
-        """One ``kind="pasted_text"`` detection per outlier line (quad in work space)."""
+        """One ``kind="pasted_text"`` detection per outlier line and one ``text_sharpness`` (quads in work space)."""
         lines = line_sharpness(cv2.cvtColor(image.pixels, cv2.COLOR_BGR2GRAY))
         if len(lines) < MIN_LINES:
             return []
         values = np.array([line.sharpness for line in lines])
         median = float(np.median(values))
         spread = max(1.4826 * float(np.median(np.abs(values - median))), 1e-6)
-        found = []
+        found = [Detection(
+            detector=self.name, kind="text_sharpness", quad=None, score=1.0,
+            extras={
+                "page_sharpness": round(median, 4),
+                "lines": tuple((*line.box, round(line.sharpness, 4)) for line in lines),
+            },
+        )]
         for line, value in zip(lines, values, strict=True):
             z = (value - median) / spread
             if z < self.min_z or value < self.min_ratio * median:
                 continue
             x0, y0, x1, y1 = line.box
+            if (x1 - x0) < MIN_FLAG_ASPECT * (y1 - y0):
+                continue
             quad: Quad = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
             score = min(1.0, 0.5 + 0.5 * (z - self.min_z) / (2 * self.min_z))
             found.append(Detection(

@@ -15,6 +15,9 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
+
 from certcheck.types import EvidenceCode
 from samples.generator.content import CertificateContent, EmblemPrint, SealSpec
 from samples.generator.designs.new._kit import Band, NewDesign, centred, sized
@@ -22,7 +25,7 @@ from samples.generator.fonts import FontRole
 from samples.generator.people import id_check_character
 from samples.generator.render import Item, Seal, SheetLayout, Text
 
-__all__ = ["KNOCKOFFS", "Knockoff", "relayout"]
+__all__ = ["EMBLEM_SIZE", "KNOCKOFFS", "Knockoff", "blank_spot", "relayout"]
 
 Change = Callable[[NewDesign, CertificateContent, random.Random], CertificateContent]
 
@@ -107,9 +110,33 @@ def _invented_body(design: NewDesign, content: CertificateContent, rng: random.R
     return _reissue(content, name)
 
 
+#: The printed emblem's side, share of the sheet's short side (a knock-off's header emblem).
+EMBLEM_SIZE = 0.11
+
+
 def _emblem(design: NewDesign, content: CertificateContent, rng: random.Random) -> CertificateContent:
-    spot = rng.choice(((0.5, 0.1), (0.88, 0.12), (0.12, 0.12)))
-    return dataclasses.replace(content, emblems=(EmblemPrint(rng.choice(("colour", "red")), spot, 0.11),))
+    """An emblem printed once; its place is chosen on the rendered sheet (:func:`blank_spot`)."""
+    return dataclasses.replace(content, emblems=(EmblemPrint(rng.choice(("colour", "red")), (0.5, 0.1), EMBLEM_SIZE),))
+
+
+def blank_spot(pixels: np.ndarray, side: float) -> tuple[float, float]:
+    """Centre ``(x, y)``, as shares of the sheet, of the emptiest ``side``-share square inside its inner 84 %.
+
+    A knock-off printer puts the emblem where the sheet is empty (a header corner, beside the title).
+    """
+    h, w = pixels.shape[:2]
+    gray = cv2.cvtColor(pixels, cv2.COLOR_BGR2GRAY)
+    saturation = cv2.cvtColor(pixels, cv2.COLOR_BGR2HSV)[:, :, 1]
+    ink = ((gray < 215) | (saturation > 60)).astype(np.int32)
+    total = np.pad(ink.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    size = int(side * min(w, h))
+    best: tuple[int, float, float] | None = None
+    for y in range(int(0.08 * h), int(0.92 * h) - size, max(1, size // 4)):
+        for x in range(int(0.08 * w), int(0.92 * w) - size, max(1, size // 4)):
+            count = int(total[y + size, x + size] - total[y, x + size] - total[y + size, x] + total[y, x])
+            if best is None or count < best[0]:
+                best = (count, (x + size / 2) / w, (y + size / 2) / h)
+    return (0.5, 0.1) if best is None else (best[1], best[2])
 
 
 def _watermark(design: NewDesign, content: CertificateContent, rng: random.Random) -> CertificateContent:
