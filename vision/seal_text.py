@@ -100,8 +100,10 @@ _MAX_ARC_SHARE = 0.92
 _LOOSE_SCORE_MARGIN = 0.02
 #: Blank arc kept before the first and after the last glyph, degrees.
 _END_MARGIN_DEG = 4.0
-#: A seal's reading names its owner only from this confidence (see :func:`text_trust`).
-TRUSTED_CONFIDENCE = 0.85
+#: A seal's reading names its owner only from this confidence (see :func:`text_trust`): clean generated seals
+#: read at 0.985-1.0, the real licence and company seals at 0.999-1.0; a real crop under black text read
+#: 六安江准电机有公司乡 (7 of 10 characters right) at 0.906.
+TRUSTED_CONFIDENCE = 0.93
 #: ... and with at least this many Chinese characters (the shortest organisation names, 某某学校, have 4).
 MIN_TRUSTED_CHARS = 4
 
@@ -169,8 +171,8 @@ def text_trust(text: str, score: float) -> tuple[float, bool]:
     (0.985, True)
     >>> text_trust("ESAVETISSRER", 0.9), text_trust("培调", 0.95), text_trust("", 0.0)
     ((0.0, False), (0.95, False), (0.0, False))
-    >>> text_trust("中国移动通信集团", 0.6)
-    (0.6, False)
+    >>> text_trust("中国移动通信集团", 0.6), text_trust("六安江准电机有公司乡", 0.906)
+    ((0.6, False), (0.906, False))
     """
     stripped = "".join(text.split())
     if not stripped:

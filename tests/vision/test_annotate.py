@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 import pytest
@@ -116,3 +118,56 @@ def test_annotate_redacts_given_regions() -> None:
     # Pixelated: no sharp black strokes remain, cells are flat blocks.
     assert region.min() > 60
     assert np.array_equal(out[:60], image[:60])
+
+
+# --- where a character-level box goes (vision/text_geometry.py) ----------------------------------
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def _rendered_line(text: str) -> tuple[np.ndarray, list[float]]:
+    """A work-space page with ``text`` printed on it, and the x where each character starts (and the last ends)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(CJK_FONT, 40)
+    image = Image.new("RGB", (1400, 200), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 70), text, font=font, fill="black")
+    page = np.full((1131, 1600, 3), 255, np.uint8)
+    page[300:500, 100:1500] = cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+    return page, [160 + draw.textlength(text[:i], font=font) for i in range(len(text) + 1)]
+
+
+def _covered(box: tuple[float, float], word: tuple[float, float]) -> float:
+    return max(0.0, min(box[1], word[1]) - max(box[0], word[0])) / (word[1] - word[0])
+
+
+@pytest.mark.ocr
+@pytest.mark.skipif(not __import__("pathlib").Path(CJK_FONT).is_file(), reason="Noto Sans CJK is not installed")
+@pytest.mark.parametrize(("text", "word"), [
+    ("证书编号：CQU-SRTP-20230724 培训合格", "培训合格"),  # the serial line of a real training certificate
+    ("Certificate No. 2113040000760 国家职业资格", "国家职业资格"),  # a bilingual label before it
+])
+def test_a_word_box_on_a_mixed_line_lies_on_the_word(checker: Any, text: str, word: str) -> None:
+    """Even pitch (what the wording rules sliced lines at) puts the box off a Chinese word on a mixed line.
+
+    Lines like these (a serial or a Latin label before Chinese words) are
+    on most real certificates; with an even pitch the Chinese word's box
+    lands short of it, towards the line's start; the width-weighted slice
+    lies on the word.
+    """
+    from vision.text_geometry import span_sub_quad
+
+    page, xs = _rendered_line(text)
+    lines = [line for line in checker.engine.read(page).result.lines if word in line.text]
+    assert lines, "the OCR did not read the rendered line"
+    line = lines[0]
+    start = line.text.index(word)
+    end = start + len(word)
+    truth = (xs[text.index(word)], xs[text.index(word) + len(word)])
+    (x0, _), (x1, _), _, _ = span_sub_quad(line.quad, line.text, start, end)
+    assert _covered((x0, x1), truth) >= 0.8
+    assert _covered(truth, (x0, x1)) >= 0.8  # and the box lies on the word, not beside it
+    (lx0, _), (lx1, _), _, _ = line.quad
+    even = (lx0 + (lx1 - lx0) * start / len(line.text), lx0 + (lx1 - lx0) * end / len(line.text))
+    assert _covered(even, truth) < 0.8  # the even pitch misses a good part of the word
