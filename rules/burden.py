@@ -115,7 +115,8 @@ def _weigh_one(ctx: RuleContext, item: Evidence) -> Evidence | None:
             return None
     if own_document and item.code == EvidenceCode.UNREGISTERED_ISSUER:
         return None  # state bodies are not in the evaluation organisations' registry
-    if kind == CertificateKind.OTHER:
+    attests_no_skill = ctx.document is not None and ctx.document.type_id in policy.other_types
+    if kind == CertificateKind.OTHER and attests_no_skill:
         if item.code == EvidenceCode.FORBIDDEN_WORDING and _entry_id(item) in policy.not_judged_on_other:
             return None
         if item.code == EvidenceCode.IMPERSONATED_AUTHORITY and item.text and _co_issuer(ctx, item.text):

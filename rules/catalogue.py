@@ -114,6 +114,8 @@ class DocumentTypes(_Strict):
     #: What marks a certificate: title words (证书, 奖状…), phrases (特发此证, 荣获…).
     certificate_titles: tuple[str, ...] = Field(min_length=1)
     certificate_phrases: tuple[str, ...] = Field(min_length=1)
+    #: Title words that make a certificate 技术技能类 whatever else it says (never an award or a diploma).
+    skill_words: tuple[str, ...] = Field(min_length=1)
     types: tuple[DocumentType, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -192,6 +194,8 @@ class BurdenPolicy(_Strict):
     excused_for_state_issuer: tuple[EvidenceCode, ...]
     #: Wording entries (rules/data/wording.yaml ids) not judged on awards, honours, diplomas (kind ``other``).
     not_judged_on_other: tuple[str, ...]
+    #: The document types (rules/data/document_types.yaml) those exemptions apply to.
+    other_types: tuple[str, ...]
     #: Row words that make an authority's name a pointer to an official lookup, not a claim to be it.
     lookup_words: tuple[str, ...]
     #: What the summary says for a finding that cannot be confirmed either way.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from certcheck.types import CertificateKind, Detection, FieldValue, OcrResult, quad_to_bbox
 from ocr.layout import Row, rows_of
 from ocr.text import compact, to_simplified
-from rules.catalogue import DocumentType, RuleData
+from rules.catalogue import DocumentType, DocumentTypes, RuleData
 
 __all__ = ["DocumentIdentity", "identify_document"]
 
@@ -31,13 +31,15 @@ TOP_SHARE = 0.35
 MAX_LABEL_POINTS = 3
 #: Text outside a seal on its own: at most this many rows.
 MAX_ROWS_BESIDE_SEAL = 3
+#: An award, appointment or diploma needs its title word, or two of its phrases.
+MIN_CERTIFICATE_TYPE_SCORE = 2
 
 
 @dataclass(frozen=True)
 class DocumentIdentity:
     """What the upload appears to be, with the score that decided it."""
 
-    type_id: str  # a document type id, or "certificate"
+    type_id: str  # a document type id (award, diploma… for certificates that attest no skill), or "certificate"
     name: str
     name_en: str
     document_class: str  # certificate | not_certificate | advert
@@ -135,4 +137,22 @@ def identify_document(
         plain = docs.get("plain_text")
         if plain is not None:
             return DocumentIdentity(plain.id, plain.name, plain.name_en, plain.document_class, 0, 0)
-    return certificate
+    return _certificate_type(docs, scored, title, kind, cert_score) or certificate
+
+
+def _certificate_type(
+    docs: DocumentTypes, scored: Sequence[tuple[int, DocumentType]], title: FieldValue | None,
+    kind: CertificateKind, cert_score: int,
+) -> DocumentIdentity | None:
+    """An award, an appointment, a diploma…: a certificate that attests no skill (its title has no skill word)."""
+    if kind != CertificateKind.OTHER:
+        return None
+    title_text = _fold(title.value) if title is not None else ""
+    kinds = [(s, d) for s, d in scored if d.document_class == "certificate" and s >= MIN_CERTIFICATE_TYPE_SCORE]
+    if _found(docs.skill_words, title_text):
+        # A skill word in the title: only a type whose own title it is (业务资格证书) stays apart.
+        kinds = [(s, d) for s, d in kinds if _found(d.titles, title_text)]
+    if not kinds:
+        return None
+    score, doc = max(kinds, key=lambda p: p[0])
+    return DocumentIdentity(doc.id, doc.name, doc.name_en, doc.document_class, score, cert_score)

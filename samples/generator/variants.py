@@ -457,6 +457,10 @@ def forbidden_wording(content: CertificateContent, rng: random.Random) -> Certif
     title), so the restricted word is the only thing wrong (人社部函〔2022〕25号 一（一）).
     """
     form = rng.choice(("title", "issuer", "header"))
+    if content.kind == CertificateKind.OTHER:
+        # An award or honour is not judged for a national competition's or a body's own name (CONTRACT §3):
+        # its knock-off form is a skill title with a state name (国家岗位能力证书).
+        form = "title"
     if form == "title":
         title, kind = rng.choice(_RESTRICTED_TITLES)
         return _with_note(dataclasses.replace(content, title=title, kind=kind), f"title: {content.title} -> {title}")

