@@ -32,12 +32,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from certcheck.errors import RegistryError
 from certcheck.types import EvidenceCode
 from ocr.text import to_simplified
+from rules.qr_rules import load_official_domains
 from templates_registry.loader import safe_load_yaml
 
 __all__ = [
     "FRAMES_FILE",
+    "Boundaries",
     "Discourse",
     "Genre",
+    "Selling",
     "SentenceFrame",
     "SpanFrame",
     "TextFrames",
@@ -280,8 +283,7 @@ def default_frames() -> TextFrames:
 
 @lru_cache(maxsize=1)
 def _official_hosts() -> tuple[str, ...]:
-    from rules.qr_rules import load_official_domains  # the QR rule's data, cert-facts §1.5
-
+    """The official lookup hosts of the QR rule's data (rules/data/official_domains.yaml, cert-facts §1.5)."""
     return tuple(d.lower() for d in load_official_domains().domains)
 
 
