@@ -238,7 +238,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         counts = result["exact_counts"][key]
         exact_text = f"exact {exact:5.1f} % ({counts[0]}/{counts[1]})" if exact is not None else "exact   n/a"
         print(f"  {key:10s} {exact_text}   presence {result['presence_pct'][key]:5.1f} %")
-    print(f"absurd values: {result['absurd_count']}" + (f"  ({', '.join(result['absurd'])})" if result["absurd"] else ""))
+    listed = f"  ({', '.join(result['absurd'])})" if result["absurd"] else ""
+    print(f"absurd values: {result['absurd_count']}{listed}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "evaluation_fields.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0

@@ -13,8 +13,21 @@ rows (:mod:`ocr.layout`):
    level, a date parses...), which keeps the title ``职业技能等级证书`` from being
    read as the label ``职业技能等级`` with value ``证书``.
 
-Labels come from data: the matched template's ``fields`` or the generic label
-table; this module knows no label itself. All boxes are in work space.
+Real layouts (measured by ``bench/evaluate_fields.py`` on ``../shared/real-images``):
+
+* a label is never a value, and a value never holds another field's label:
+  the labels of fields the report does not carry (性别 Sex, 出生日期, 文化程度…)
+  are read too, so ``姓名 张三 性别 男`` gives 张三 and never 性别;
+* a signature or seal line (负责人(签章)：…, 职业技能鉴定(指导)中心(印)) is never a
+  value, an ID-number shaped string never the serial;
+* a booklet photographed open (photo page + data page) or a two-column table
+  is read page by page (:func:`column_split`); a page printed in vertical
+  columns is turned so its columns read as rows (:func:`upright`);
+* the title is one printed row of its own (:func:`find_title`).
+
+Labels come from data: the matched template's ``fields``, the generic label
+table and the vocabulary (``rules/data/field_vocabulary.yaml``); this module
+knows no label itself. All boxes are in work space.
 """
 
 from __future__ import annotations
