@@ -48,7 +48,8 @@ DEFAULT_CORPUS = ADVERTS_DIR / "adverts.yaml"
 #: order they were written (each measured once before the changes it led to; README "Text check").
 DEFAULT_CORPORA = (DEFAULT_CORPUS, ADVERTS_DIR / "discourse.yaml", ADVERTS_DIR / "discourse_second.yaml",
                    ADVERTS_DIR / "discourse_third.yaml", ADVERTS_DIR / "discourse_fourth.yaml",
-                   ADVERTS_DIR / "discourse_fifth.yaml", ADVERTS_DIR / "discourse_sixth.yaml")
+                   ADVERTS_DIR / "discourse_fifth.yaml", ADVERTS_DIR / "discourse_sixth.yaml",
+                   ADVERTS_DIR / "discourse_seventh.yaml")
 SHARED = REPO_ROOT.parent / "shared"
 DEFAULT_REAL_TEXTS = SHARED / "real-texts.jsonl"
 DEFAULT_POLICY = SHARED / "policy"
@@ -271,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Evaluate, print a summary and write the JSON results."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--corpus", type=Path, action="append",
-                        help="a labelled corpus (repeatable; default: the seven of samples/adverts/)")
+                        help="a labelled corpus (repeatable; default: the eight of samples/adverts/)")
     parser.add_argument("--real-texts", type=Path, default=DEFAULT_REAL_TEXTS)
     parser.add_argument("--policy", type=Path, default=DEFAULT_POLICY)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

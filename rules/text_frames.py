@@ -336,14 +336,14 @@ def _unwrapped(text: str, bounds: Boundaries) -> str:
     """``text`` with wrapped-line breaks turned into spaces (offsets unchanged)."""
     if not bounds.soft_line_breaks:
         return text
-    marks = bounds.sentence + bounds.clause  # a closing quote at a line's end does not end the sentence
+    marks = bounds.sentence  # a line ending in a comma or a closing quote goes on in the next line
     chars = list(text)
     for index, char in enumerate(chars):
         if char == "\n":
             back = index - 1
             while back >= 0 and text[back] in " \t\u3000":
                 back -= 1
-            if back >= 0 and text[back] not in marks + "\n":
+            if back >= 0 and text[back] not in marks:
                 chars[index] = " "
     return "".join(chars)
 

@@ -217,10 +217,11 @@ def test_text_frames_is_mention_keeps_its_meaning() -> None:
 # --- corpora and real texts --------------------------------------------------------------------------
 
 
-#: Floors per batch (README "Text check"): the first five after the fixes their first measurement led to; the
-#: sixth was measured once and left untuned (precision 0.846, recall 0.733, 1 of 10 clean texts flagged).
+#: Floors per batch (README "Text check"): the first six after the fixes their first measurement led to; the
+#: seventh was measured once and left untuned (precision 0.889, recall 0.727, 1 of 9 clean texts flagged).
 _FLOORS = {"discourse": (0.95, 0.9, 0), "discourse_second": (0.95, 0.9, 0), "discourse_third": (0.95, 0.9, 0),
-           "discourse_fourth": (0.95, 0.9, 0), "discourse_fifth": (0.95, 0.9, 0), "discourse_sixth": (0.8, 0.7, 1)}
+           "discourse_fourth": (0.95, 0.9, 0), "discourse_fifth": (0.95, 0.9, 0), "discourse_sixth": (0.95, 0.9, 0),
+           "discourse_seventh": (0.85, 0.7, 1)}
 
 
 @pytest.mark.parametrize("corpus", DEFAULT_CORPORA[1:], ids=lambda p: p.stem)
