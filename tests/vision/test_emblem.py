@@ -262,3 +262,28 @@ def test_every_image_size_is_searched_without_error(size: tuple[int, int]) -> No
     pixels = np.full((h, w, 3), 240, np.uint8)
     pixels[h // 3 : 2 * h // 3, w // 10 : 9 * w // 10] = 30
     assert EmblemDetector()(NormalizedImage(pixels, np.eye(3), (w, h))) == []
+
+
+def test_a_gray_copy_of_the_colour_emblem_is_found(detector: EmblemDetector) -> None:
+    """A black-and-white copy of a colour print: a dark field with the stars and gate as paper."""
+    colour = _stamp(_page(3), draw_emblem(150), (800, 170))
+    gray = cv2.cvtColor(cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    found = _emblems(gray, detector)
+    assert found and np.hypot(*np.subtract(_centre(found[0]), (800, 170))) < 30
+
+
+def test_an_emblem_the_sheet_edge_cut_off_is_found_on_the_upload(detector: EmblemDetector) -> None:
+    """A licence photo whose rectified sheet starts under the emblem: found on the upload, box mapped onto it."""
+    from certcheck.types import DecodedImage
+
+    upload = _stamp(_page(4), draw_emblem(150), (800, 140))
+    top = 170  # the sheet finder took a printed rule at y = 170 for the paper's edge
+    work = cv2.resize(upload[top:], (WORK_W, WORK_H), interpolation=cv2.INTER_AREA)
+    to_upload = np.array([[1.0, 0.0, 0.0], [0.0, (WORK_H - top) / WORK_H, top], [0.0, 0.0, 1.0]])
+    image = NormalizedImage(pixels=work, to_upload=to_upload, upload_size=(WORK_W, WORK_H), sheet_found=True)
+    assert _emblems(work, detector) == []  # half of it is above the sheet
+    found = [d for d in detector(image, DecodedImage(upload, "image/png", "licence.png"))
+             if d.extras["mark"] == "national_emblem"]
+    assert len(found) == 1 and found[0].extras["found_on"] == "upload"
+    x0, y0, x1, y1 = image.bbox_to_upload(found[0].quad)  # type: ignore[arg-type]
+    assert abs((x0 + x1) / 2 - 800) < 25 and abs((y0 + y1) / 2 - 140) < 25
