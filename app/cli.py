@@ -137,18 +137,16 @@ def _run_check(args: argparse.Namespace, settings: Settings) -> int:
     if args.template_id:
         checker.registry.get_template(args.template_id)  # an unknown id is an argument error, before any work
     targets = _annotation_targets(args.images, args.annotate)
-    # A missing or oversized file is reported at once, before the models load (seconds); the others are checked.
+    # In the order given: a missing or oversized file is reported as soon as it is reached, without reading
+    # it; the models load (seconds) only when the first readable image comes, never when none is readable.
     statuses: list[int] = []
-    readable: list[tuple[Path, Path | None]] = []
     for image, target in targets:
         problem = _file_problem(image, settings)
-        if problem is None:
-            readable.append((image, target))
-        else:
+        if problem is not None:
             statuses.append(_print_error(image, problem, args.json))
-    if readable:
-        checker.warm_up()
-    statuses += [_check_one(checker, image, target, args.template_id, args.json) for image, target in readable]
+            continue
+        checker.warm_up()  # idempotent
+        statuses.append(_check_one(checker, image, target, args.template_id, args.json))
     return max(statuses)
 
 
