@@ -1,7 +1,8 @@
 # certcheck service image. Built, run and checked by `make image-test` (scripts/image-test.sh),
 # linted by hadolint in tests/app/test_dockerfile.py.
 #
-#   docker build -t certcheck .
+#   docker build -t certcheck .           (BuildKit: the default builder since Docker 23.0;
+#                                         DOCKER_BUILDKIT=1 with older clients such as Debian's 20.10)
 #   docker run --rm -p 8000:8000 -v certcheck-data:/home/certcheck/data certcheck
 #   docker exec CONTAINER certcheck keys add my-system
 #

@@ -83,7 +83,7 @@ fi
 
 root="$(mktemp -d "${TMPDIR:-/tmp}/certcheck-base.XXXXXX")"
 trap 'rm -rf --one-file-system "$root"' EXIT
-say "building a STAND-IN for $image: debootstrap bookworm + $packages from $mirror (about 1-2 minutes)"
+say "building a STAND-IN for $image: debootstrap bookworm + $packages from $mirror (minutes: downloads and unpacks about 100 packages)"
 started=$SECONDS
 if ! nice -n 10 debootstrap --variant=minbase --include="$packages" bookworm "$root" "$mirror" \
     >"$root.log" 2>&1; then

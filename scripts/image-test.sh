@@ -115,6 +115,8 @@ if ! "$docker" info >/dev/null 2>&1; then
     fi
 fi
 say "Docker engine $("$docker" info --format '{{.ServerVersion}} ({{.Driver}})'), client $docker"
+command -v curl >/dev/null 2>&1 || fail "curl is needed on the host (the checks talk HTTP to the container)"
+[[ -s "$photo" && -s "$issuers_csv" ]] || fail "$photo or $issuers_csv is missing from the checkout"
 
 # --- 2. the base ----------------------------------------------------------------------------
 base="$(sed -n 's/^FROM[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' Dockerfile | sort -u)"
@@ -127,11 +129,16 @@ secret=()
 ca="${CERTCHECK_BUILD_CA:-${PIP_CERT:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}}"
 if [[ -s "$ca" ]]; then secret=(--secret "id=pip-ca,src=$ca"); fi
 say "building $image (BuildKit, nice 10$([[ -s "$ca" ]] && printf '; pip trusts %s' "$ca"))"
+previous_id="$("$docker" image inspect --format '{{.Id}}' "$image" 2>/dev/null || true)"
 build_started=$SECONDS
 if ! DOCKER_BUILDKIT=1 nice -n 10 "$docker" build --progress=plain "${secret[@]}" --tag "$image" . \
     >"$work/build.log" 2>&1; then
     tail -n 40 "$work/build.log" >&2
     fail "the image did not build (the end of the build log above)"
+fi
+# The image an earlier run left under this tag would stay behind untagged: removed (unless in use).
+if [[ -n "$previous_id" && "$previous_id" != "$("$docker" image inspect --format '{{.Id}}' "$image")" ]]; then
+    "$docker" image rm "$previous_id" >/dev/null 2>&1 || true
 fi
 size=$("$docker" image inspect --format '{{.Size}}' "$image")
 size_mb=$((size / 1000000))
@@ -200,7 +207,6 @@ in_image_python() {  # CONTAINER PROGRAM [ARGS...] < JSON
     "$docker" exec -i "$container" python -c "$@"
 }
 
-command -v curl >/dev/null 2>&1 || fail "curl is needed on the host"
 # What the report of the knock-off photo must say: read by OCR (title), judged high on its wording.
 report_check="$(cat <<'EOF'
 import json, sys
