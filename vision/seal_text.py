@@ -98,6 +98,9 @@ _LOOSE_GLYPH_GAP_DEG = 12.0
 _MAX_ARC_SHARE = 0.92
 #: The loose candidate's reading wins when it reads more and scores at most this much lower.
 _LOOSE_SCORE_MARGIN = 0.02
+#: The arc is looked for in this outer share of the band's rows (rim side): a bottom line (财务专用章) printed
+#: inside the arc reaches the inner rows and closed the gap under the arc on a real finance seal.
+_ARC_ROWS_SHARE = 0.6
 #: Blank arc kept before the first and after the last glyph, degrees.
 _END_MARGIN_DEG = 4.0
 #: A seal's reading names its owner only from this confidence (see :func:`text_trust`): clean generated seals
@@ -235,7 +238,7 @@ def _candidate_strips(pixels: np.ndarray, seal: Detection) -> list[np.ndarray]:
     full = max(_MIN_FULL_CHROMA, _FULL_SHARE * float(np.percentile(band, _INK_PERCENTILE)))
     # The arc: the longest run of columns with the stamp's strong ink (pale guilloche lines are not
     # its ink), glyph gaps bridged; a bottom line (专用章) is a shorter run of its own.
-    profile = (band >= _STRONG_SHARE * full).mean(axis=0)
+    profile = (band[: max(2, round(_ARC_ROWS_SHARE * rows))] >= _STRONG_SHARE * full).mean(axis=0)
     arcs = [_longest_text_run(profile, gap) for gap in (_GLYPH_GAP_DEG, _LOOSE_GLYPH_GAP_DEG)]
     strips: list[np.ndarray] = []
     for arc in dict.fromkeys(a for a in arcs if a is not None and a[1] <= _MAX_ARC_SHARE * width):
