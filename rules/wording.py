@@ -24,8 +24,10 @@ All boxes are work space (the rectified sheet), as everywhere in ``rules/``.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -294,14 +296,29 @@ def _fuzzy_hits(folded: FoldedText, phrase: str, threshold: float) -> Iterable[t
             yield found.start(1), found.end(1), score
 
 
-def _inside_any(folded: str, start: int, end: int, phrases: Iterable[str]) -> bool:
-    """Whether ``folded[start:end]`` lies inside an occurrence of one of ``phrases``."""
+def _occurrences(folded: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """Every ``[start, end)`` where one of ``phrases`` occurs in ``folded``, sorted by start."""
+    spans = []
     for phrase in phrases:
         key = compact(phrase).lower()
-        for found in re.finditer(re.escape(key), folded):
-            if found.start() <= start and end <= found.end():
-                return True
+        if key:
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(key), folded)]
+    return sorted(spans)
+
+
+def _inside_spans(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` lies inside one of the sorted ``spans`` (bisection on their starts)."""
+    index = bisect.bisect_right(spans, (start, sys.maxsize))
+    # Spans starting at or before ``start``; an occurrence is at most a phrase long, so look back a little.
+    for lo, hi in reversed(spans[max(0, index - 64): index]):
+        if lo <= start and end <= hi:
+            return True
     return False
+
+
+def _inside_any(folded: str, start: int, end: int, phrases: Iterable[str]) -> bool:
+    """Whether ``folded[start:end]`` lies inside an occurrence of one of ``phrases``."""
+    return _inside_spans(_occurrences(folded, phrases), start, end)
 
 
 def find_wording(
@@ -329,10 +346,11 @@ def find_wording(
             continue
         spans = [(s, e, 100.0) for s, e in _exact_hits(folded, matcher)]
         if entry.fuzzy and matcher.phrase and len(matcher.phrase) >= MIN_FUZZY_LENGTH and fuzzy_threshold < 100:
-            spans += [f for f in _fuzzy_hits(folded, matcher.phrase, fuzzy_threshold)
-                      if not any(s < f[1] and f[0] < e for s, e, _ in spans)]
+            exact = sorted((s, e) for s, e, _ in spans)
+            spans += [f for f in _fuzzy_hits(folded, matcher.phrase, fuzzy_threshold) if not _overlaps(exact, f[0], f[1])]
+        excepted = _occurrences(folded.text, entry.except_in) if spans and entry.except_in else []
         for start, end, score in spans:
-            if _inside_any(folded.text, start, end, entry.except_in):
+            if excepted and _inside_spans(excepted, start, end):
                 continue
             if scope == Scope.TEXT and entry.text_context and not re.match(entry.text_context, folded.text[end:]):
                 continue
@@ -341,12 +359,25 @@ def find_wording(
     return _longest_per_code(hits)
 
 
+def _overlaps(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the sorted, phrase-long ``spans``."""
+    index = bisect.bisect_left(spans, (end, -1))
+    return any(lo < end and start < hi for lo, hi in spans[max(0, index - 64): index])
+
+
 def _longest_per_code(hits: Sequence[WordingHit]) -> list[WordingHit]:
+    """Of overlapping hits of one code, the longest (a hit inside a kept one of its code is dropped).
+
+    Hits are taken by start; every kept hit of a code starts at or before the current one, so the current
+    one is covered exactly when the furthest end kept for its code reaches its end.
+    """
     kept: list[WordingHit] = []
+    furthest: dict[EvidenceCode, int] = {}
     for hit in sorted(hits, key=lambda h: (h.start, -(h.end - h.start), -h.score)):
-        covered = any(k.entry.code == hit.entry.code and k.start <= hit.start and hit.end <= k.end for k in kept)
-        if not covered:
-            kept.append(hit)
+        if furthest.get(hit.entry.code, -1) >= hit.end:
+            continue
+        kept.append(hit)
+        furthest[hit.entry.code] = max(furthest.get(hit.entry.code, -1), hit.end)
     return kept
 
 
