@@ -177,7 +177,7 @@ class _BodyState:
                 break
             try:
                 self._note(await asyncio.wait_for(self._receive(), remaining))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
 
 

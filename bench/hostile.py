@@ -59,14 +59,16 @@ def run_case(checker: Any, case: HostileCase) -> dict[str, Any]:
     with PeakRss(os.getpid(), every_s=0.02) as rss:
         try:
             report = checker.check_bytes(data, case.filename)
-            answer, codes, level = "report", sorted({e.code.value for e in report.verdict.evidence}), report.verdict.risk_level.value
+            codes = sorted({e.code.value for e in report.verdict.evidence})
+            answer, level = "report", report.verdict.risk_level.value
         except CertcheckError as exc:
             answer, codes, level = f"{exc.http_status} {exc.code}", [], None
     ok = answer == case.expect and (case.evidence is None or case.evidence in codes)
     return {
         "case": case.name, "bytes": len(data), "answer": answer, "risk_level": level, "codes": codes,
         "expected": case.expect + (f" + {case.evidence}" if case.evidence else ""), "ok": ok,
-        "seconds": round(time.perf_counter() - started, 2), "peak_rss_mb": round(max(rss.peak_bytes, _peak_rss_since_reset()) / 1e6),
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(max(rss.peak_bytes, _peak_rss_since_reset()) / 1e6),
     }
 
 
@@ -83,7 +85,9 @@ def concurrent_uploads(count: int, queue_size: int) -> dict[str, Any]:
 
     heavy = [c for c in CASES if c.name.startswith("max-pixels")]
     photo = Path(__file__).resolve().parents[1] / "samples" / "photos" / "genuine-skill-level.jpg"
-    bodies = [(c.filename, built(c.name)) for c in heavy] + ([("photo.jpg", photo.read_bytes())] if photo.is_file() else [])
+    bodies = [(c.filename, built(c.name)) for c in heavy]
+    if photo.is_file():
+        bodies.append(("photo.jpg", photo.read_bytes()))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -115,7 +119,11 @@ def concurrent_uploads(count: int, queue_size: int) -> dict[str, Any]:
             alive = server.poll() is None and httpx.get(f"{url}/healthz", timeout=10).status_code == 200
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
     return {"uploads": count, "queue_size": queue_size, "answers": dict(Counter(map(str, statuses))),
             "seconds": round(seconds, 1), "peak_rss_mb": round(rss.peak_bytes / 1e6), "alive_after": alive}
 
@@ -142,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queue-size", type=int, default=8, help="CERTCHECK_QUEUE_SIZE of that server")
     args = parser.parse_args(argv)
     if args.concurrent:
-        print(json.dumps(concurrent_uploads(args.concurrent, args.queue_size), ensure_ascii=False))
+        sys.stdout.write(json.dumps(concurrent_uploads(args.concurrent, args.queue_size), ensure_ascii=False) + "\n")
         return 0
 
     from certcheck.pipeline import Checker
@@ -153,16 +161,16 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_case(checker, case) for case in cases]
     for row in results:
         if args.json:
-            print(json.dumps(row, ensure_ascii=False))
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             verdict = f"{row['risk_level']} {','.join(row['codes'])}" if row["answer"] == "report" else ""
-            print(
+            sys.stdout.write(
                 f"{'ok ' if row['ok'] else 'BAD'} {row['case']:<28} {row['bytes']:>8} B  {row['answer']:<26} "
-                f"{verdict:<34} {row['seconds']:>6.2f} s  {row['peak_rss_mb']:>5} MB"
+                f"{verdict:<34} {row['seconds']:>6.2f} s  {row['peak_rss_mb']:>5} MB\n"
             )
     peak = max((row["peak_rss_mb"] for row in results), default=0)
-    print(f"peak RSS over the corpus: {peak} MB; {sum(r['ok'] for r in results)}/{len(results)} as expected",
-          file=sys.stderr)
+    expected = sum(row["ok"] for row in results)
+    sys.stderr.write(f"peak RSS over the corpus: {peak} MB; {expected}/{len(results)} as expected\n")
     return 0 if all(row["ok"] for row in results) else 1
 
 

@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from certcheck.safe_regex import compile_safe
 from certcheck.types import CertificateFields, CertificateKind, Evidence, EvidenceCode, FieldValue, IssuerKind, Severity
 from ocr.fields import find_label
-from certcheck.safe_regex import compile_safe
 from ocr.text import compact, fix_digit_confusions, normalize_serial, to_halfwidth
 from rules.catalogue import RuleData
 from rules.context import RuleContext

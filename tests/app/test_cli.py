@@ -241,7 +241,9 @@ def test_annotated_file_names_carry_no_id_number(tmp_path: Path) -> None:
     assert [target.name for _, target in targets] == ["1101**********7774.png", "张三-1101**********7774.png"]
 
 
-@pytest.mark.parametrize(("trusted", "expected"), [([], (False, None)), (["10.0.0.5", "10.0.0.6"], (True, "10.0.0.5,10.0.0.6"))])
+@pytest.mark.parametrize(
+    ("trusted", "expected"), [([], (False, None)), (["10.0.0.5", "10.0.0.6"], (True, "10.0.0.5,10.0.0.6"))]
+)
 def test_serve_believes_forwarded_headers_only_from_named_proxies(
     run_main: Any, monkeypatch: pytest.MonkeyPatch, test_settings: Settings, trusted: list[str], expected: tuple
 ) -> None:

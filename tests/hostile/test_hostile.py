@@ -93,7 +93,8 @@ def test_an_unauthenticated_body_written_before_reading_gets_401_and_is_never_sp
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     try:
         started = time.perf_counter()
-        connection.request("POST", "/v1/templates", body=body, headers={"Content-Type": "multipart/form-data; boundary=b"})
+        headers = {"Content-Type": "multipart/form-data; boundary=b"}
+        connection.request("POST", "/v1/templates", body=body, headers=headers)
         answer = connection.getresponse()
         payload = json.loads(answer.read())
     finally:
@@ -111,7 +112,8 @@ def test_a_client_that_disconnects_mid_upload_is_logged_as_such(server: PrivateS
         head = (f"POST /v1/check HTTP/1.1\r\nHost: {parts.netloc}\r\nX-API-Key: hostile-key\r\n"
                 "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n"
                 "X-Request-ID: gone-away-1\r\n\r\n")
-        sock.sendall(head.encode() + b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n")
+        part = b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n"
+        sock.sendall(head.encode() + part)
         sock.sendall(bytes(100_000))
     deadline = time.monotonic() + 10
     lines: list[dict[str, object]] = []
@@ -145,7 +147,8 @@ def _one_response(sock: socket.socket) -> bytes:
     while b"\r\n\r\n" not in raw:
         raw += sock.recv(65536) or b""
     head, _, body = raw.partition(b"\r\n\r\n")
-    length = next(int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length"))
+    lengths = [int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length")]
+    length = lengths[0]
     while len(body) < length:
         body += sock.recv(65536)
     return head + b"\r\n\r\n" + body
