@@ -367,7 +367,8 @@ class EmblemDetector:
             xs, ys = [p[0] for p in quad], [p[1] for p in quad]
             if min(xs) >= 0 and min(ys) >= 0 and max(xs) <= image.width and max(ys) <= image.height:
                 continue
-            out.append(dataclasses.replace(d, quad=quad, extras={**d.extras, "found_on": "upload"}))  # type: ignore[arg-type]
+            extras = {**d.extras, "found_on": "upload"}
+            out.append(dataclasses.replace(d, quad=quad, extras=extras))  # type: ignore[arg-type]
         return out
 
     def _accepts(self, v: Verified) -> bool:
