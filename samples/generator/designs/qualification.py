@@ -179,8 +179,9 @@ def _right_page_extras(content: CertificateContent, style: SpreadStyle) -> list[
     items: list[Item] = []
     occupation, level = content.field("occupation"), content.field("level")
     if occupation is not None and level is not None:
+        # After the occupation, well apart from it so that the two values read as two (护理员　中级).
         row = RIGHT_ROWS[0]
-        x = row.value_x * _W + text_width(occupation.value, style.value_role, row.value_size) + 30
+        x = row.value_x * _W + text_width(occupation.value, style.value_role, row.value_size) + 70
         baseline = row.label_xy[1] * _H + 0.92 * row.label_size + row.value_dy * _H
         items.append(Text(level.value, (x, baseline), style.value_role, row.value_size, style.value_ink,
                           key=level.key))

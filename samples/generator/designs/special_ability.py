@@ -14,8 +14,10 @@ positions and printed labels only, see :data:`LEFT_ROWS`): on the left page the
 photo, then 姓名, 性别, 发证日期, 证书编号 and 身份证号 over their lines; on the
 right page the heading 专项职业能力考核记录 over a dotted box holding the
 record sentence (date, 考核项目, score) and the caption 职业技能鉴定(指导)中心(印)
-under the centre's seal. The samples also print the centre's name small over
-the caption, since their rules read the issuer from the print.
+under the centre's seal. The samples label the 项目 in the record ("考核项目：") and print
+"发证机构：" and the centre's name in the record box above the seal, since their rules read these
+fields from labelled print (the real spread names the 项目 inside the sentence and the centre on its
+seal only).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from samples.generator.designs._official_form import (
     spread_background,
     spread_row_items,
 )
-from samples.generator.fonts import FontRole, fit_font_size
+from samples.generator.fonts import FontRole, fit_font_size, text_width
 from samples.generator.issuers import Issuer, load_demo_issuers
 from samples.generator.people import make_holder
 from samples.generator.render import Item, Line, Portrait, Seal, SheetLayout, Text
@@ -63,6 +65,9 @@ _RECORD = ((0.610, 0.300), 38, 0.0285)         # first line's left edge and base
 _CAPTION = ("职业技能鉴定(指导)中心(印)", (0.577, 0.818), 46)
 _SEAL_CENTRE, _SEAL_RADIUS = (0.779, 0.7725), 210
 _PHOTO = (0.176, 0.089, 0.313, 0.347)
+_PROJECT = "occupation"
+#: Where the samples print the issuing centre's name (inside the record box, above the seal).
+_ISSUER_BASELINE = 0.56
 _W, _H = SHEET_SIZE
 
 
@@ -106,12 +111,20 @@ def _record(content: CertificateContent, style: SpreadStyle) -> list[Item]:
     exam, project, score = content.field("exam_date"), content.field("occupation"), content.field("score")
     parts: list[tuple[str, str | None]] = [
         ((exam.value if exam else "") + "参加", exam.key if exam else None),
-        (project.value if project else "", project.key if project else None),
+        # Labelled in the samples so the field reader finds it (the real sentence names the 项目 unlabelled).
+        ("", _PROJECT),
         (f"专项职业能力考核，成绩{score.value if score else ''}，", score.key if score else None),
         ("具备合格的操作能力。", None),
     ]
-    return [Text(text, (x * _W, (baseline + i * pitch) * _H), style.value_role, size, style.value_ink, key=key)
-            for i, (text, key) in enumerate(parts) if text]
+    items: list[Item] = [Text(text, (x * _W, (baseline + i * pitch) * _H), style.value_role, size, style.value_ink,
+                              key=key) for i, (text, key) in enumerate(parts) if text and key != _PROJECT]
+    if project is not None:
+        label = "考核项目："
+        y = (baseline + pitch) * _H
+        items.append(Text(label, (x * _W, y), style.value_role, size, style.value_ink))
+        items.append(Text(project.value, (x * _W + text_width(label, style.value_role, size), y), style.value_role,
+                          size, style.value_ink, key=project.key))
+    return items
 
 
 def _dotted_box(style: SpreadStyle) -> list[Item]:
@@ -146,8 +159,14 @@ def _layout_spread(content: CertificateContent, rng: random.Random, style: Sprea
     items.extend(_record(content, style))
     issuer = content.field("issuer")
     if issuer is not None:
-        items.append(Text(issuer.value, (0.75 * _W, 0.745 * _H), style.value_role, 30, style.value_ink, "ms",
-                          key=issuer.key))
+        # Clear of the seal, so a photo's OCR reads it; labelled so the field reader finds it (the real spread
+        # names the centre on its seal only).
+        label = "发证机构："
+        width = text_width(label, style.label_role, 34) + text_width(issuer.value, style.value_role, 34)
+        left = 0.75 * _W - width / 2
+        items.append(Text(label, (left, _ISSUER_BASELINE * _H), style.label_role, 34, style.label_ink))
+        items.append(Text(issuer.value, (left + text_width(label, style.label_role, 34), _ISSUER_BASELINE * _H),
+                          style.value_role, 34, style.value_ink, key=issuer.key))
     text, (tx, ty), caption_size = _CAPTION
     items.append(Text(text, (tx * _W, ty * _H), style.label_role, caption_size, style.label_ink))
     if content.seals:
