@@ -229,10 +229,9 @@ def apply_print(image: Image.Image, spec: Print, rng: random.Random) -> Image.Im
         x0, y0, x1, y1 = draw.textbbox((0, 0), spec.text, font=font)
         tw, th = x1 - x0, y1 - y0
     x, y = _place((w, h), (tw, th), spec.place, rng)
-    # A light panel under the text, as a designer lays a line on a busy background.
-    pad = max(2, px // 5)
-    draw.rectangle((x - pad, y - pad, x + tw + pad, y + th + pad), fill=(250, 248, 240))
-    draw.text((x - x0, y - y0), spec.text, font=font, fill=COLOURS[spec.colour])
+    # A thin light outline keeps the line legible on a busy background, as designers print it.
+    draw.text((x - x0, y - y0), spec.text, font=font, fill=COLOURS[spec.colour],
+              stroke_width=max(1, px // 18), stroke_fill=(250, 248, 240))
     return sheet
 
 
