@@ -17,6 +17,8 @@ Decisions, with the reason:
   and a missing emblem alone does not make a knock-off.
 * Emblems tiled as a background are both ``EMBLEM`` (the emblem is used) and ``WATERMARK`` (a
   misleading pattern); ``EMBLEM`` is then reported once, at the clearest tile.
+* A round mark the matched template's registered sample prints at the same place (a school's or
+  company's badge, learnt at registration in ``layout.json``) is the design's own, not an emblem.
 * A watermark is evidence when what it says holds a restricted word, or when it is the emblem,
   unless the matched template prints that watermark itself, or the text is the issuer's own registered
   name (an employer called 中国…集团 may print its name as a background).
@@ -37,6 +39,7 @@ from certcheck.types import Detection, Evidence, EvidenceCode, Severity
 from rules.context import RuleContext
 from rules.evidence import make_evidence
 from templates_registry.loader import safe_load_yaml
+from templates_registry.matching import unmap_box
 
 __all__ = [
     "EMBLEM_MARK_ID",
@@ -174,6 +177,7 @@ def emblem_rule(ctx: RuleContext, marks: MarksData | None = None) -> list[Eviden
     if found and any(w.extras.get("emblem") for w in ctx.detections_of("watermark")):
         # Tiles of an emblem background: one finding (the clearest tile), not one per tile.
         found = (max(found, key=lambda d: d.score),)
+    found = tuple(d for d in found if not _sample_badge(ctx, d))
     evidence = [] if _template_allows_marks(ctx) else [_emblem_evidence(ctx, d, marks) for d in found]
     template = ctx.template
     emblem_found = any(d.extras.get("mark") == EMBLEM_MARK_ID for d in found)
@@ -185,6 +189,30 @@ def emblem_rule(ctx: RuleContext, marks: MarksData | None = None) -> list[Eviden
             confidence=0.4, severity=Severity.LOW,
         ))
     return evidence
+
+
+#: A detection is the sample's own badge when its centre lies within this share of the sheet of a learnt badge.
+BADGE_MARGIN = 0.03
+
+
+def _sample_badge(ctx: RuleContext, detection: Detection) -> bool:
+    """Whether the matched template's registered sample prints a round mark at this place (its own badge).
+
+    Issue 12 item 3: a school's or company's round badge that the registered sample carries is not
+    the national emblem; the same badge elsewhere, or an emblem where the sample has none, still is.
+    """
+    matched = ctx.matched
+    layout = matched.layout if matched is not None else None
+    if layout is None or not layout.badges or matched is None or matched.transform is None or detection.quad is None:
+        return False
+    xs = [p[0] for p in detection.quad]
+    ys = [p[1] for p in detection.quad]
+    x0, y0, x1, y1 = unmap_box(matched.transform, (min(xs), min(ys), max(xs), max(ys)), ctx.page_size)
+    cx, cy = (x0 + x1) / 2.0, (y0 + y1) / 2.0
+    return any(
+        b[0] - BADGE_MARGIN <= cx <= b[2] + BADGE_MARGIN and b[1] - BADGE_MARGIN <= cy <= b[3] + BADGE_MARGIN
+        for b in layout.badges
+    )
 
 
 def _emblem_evidence(ctx: RuleContext, detection: Detection, marks: MarksData) -> Evidence:

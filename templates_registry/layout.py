@@ -129,6 +129,9 @@ class LearntLayout(_Frozen):
     arrangement: Literal["fixed", "reference_style"] = "reference_style"
     #: Per field, how sharply the sample prints its value (absent in files learnt before: not compared).
     prints: tuple[FieldPrint, ...] = ()
+    #: Round badges and logos the sample itself prints where the emblem detector fires on it (a school's
+    #: or company's own badge): the same mark at the same place on a certificate is not the national emblem.
+    badges: tuple[NormBox, ...] = ()
 
     def label(self, key: str) -> LearntText | None:
         return next((block for block in self.labels if block.key == key), None)
@@ -341,7 +344,21 @@ def learn_layout(
         photos=tuple(_norm(b, size) for b in photo_boxes),
         arrangement=arrangement,
         prints=_field_prints(gray, {v.key: _quad_box(v.quad) for v in values.values() if v.quad is not None}),
+        badges=_badges(image),
     )
+
+
+def _badges(image: np.ndarray) -> tuple[NormBox, ...]:
+    """Where the emblem detector fires on the sample, measured at the work size (normalised boxes)."""
+    from certcheck.types import NormalizedImage
+    from vision.detectors.emblem import EmblemDetector
+
+    h, w = image.shape[:2]
+    scale = min(1.0, _PRINT_LONG_SIDE / max(h, w))
+    pixels = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
+    size = (int(pixels.shape[1]), int(pixels.shape[0]))
+    found = EmblemDetector()(NormalizedImage(pixels, np.eye(3), size))
+    return tuple(_norm(_quad_box(d.quad), size) for d in found if d.quad is not None)
 
 
 #: The sample is measured at the work image's long side (certcheck.settings work_long_side default).

@@ -162,3 +162,21 @@ def test_checker_reports_a_printed_emblem_with_its_box_in_the_annotated_image(ch
     w, h = sample.truth.photo_size
     assert x0 < spec.center[0] * w < x1 and y0 < spec.center[1] * h < y1
     assert report.annotated_png is not None and report.annotated_png.startswith(b"\x89PNG")
+
+
+def _with_badge(badge: tuple[float, float, float, float]) -> RuleContext:
+    """A matched registered design whose sample prints a round badge at ``badge`` (normalised sheet box)."""
+    assert BUILTIN.layout is not None
+    layout = BUILTIN.layout.model_copy(update={"badges": (badge,), "arrangement": "fixed"})
+    template = dataclasses.replace(BUILTIN, layer="data", layout=layout)
+    identity = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0))
+    ctx = _context(_emblem(), template=template)
+    matched = TemplateCandidate(template, 0.9, (), transform=identity, page_size=(1600, 1131))
+    return dataclasses.replace(ctx, matched=matched)
+
+
+def test_emblem_rule_the_samples_own_badge_at_its_place_is_not_the_emblem() -> None:
+    # BOX spans x 700-860 of 1600 and y 60-220 of 1131: normalised about (0.44-0.54, 0.05-0.19).
+    assert emblem_rule(_with_badge((0.44, 0.05, 0.54, 0.2))) == []
+    (evidence,) = emblem_rule(_with_badge((0.05, 0.7, 0.15, 0.85)))  # the sample's badge is elsewhere
+    assert evidence.code == EvidenceCode.EMBLEM

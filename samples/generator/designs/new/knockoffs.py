@@ -85,6 +85,10 @@ def _no_qr(design: NewDesign, content: CertificateContent, rng: random.Random) -
     return dataclasses.replace(content, qr_payload=None, footer=())
 
 
+def _no_seal(design: NewDesign, content: CertificateContent, rng: random.Random) -> CertificateContent:
+    return dataclasses.replace(content, seals=())
+
+
 def _added(design: NewDesign, content: CertificateContent, rng: random.Random) -> CertificateContent:
     line = rng.choice(("本证书可作为就业凭证", "可作为单位录用依据", "技能人才评价联盟推荐"))
     return dataclasses.replace(content, additions=(line,))
@@ -213,6 +217,7 @@ KNOCKOFFS: tuple[Knockoff, ...] = (
     Knockoff("relayout", EvidenceCode.TEMPLATE_MISMATCH, _same, _official, relayout=True),
     Knockoff("required_qr_missing", EvidenceCode.TEMPLATE_MISMATCH, _no_qr,
              lambda d: _official(d) and _has_qr(d)),
+    Knockoff("required_seal_missing", EvidenceCode.TEMPLATE_MISMATCH, _no_seal, _official),
     Knockoff("added_text", EvidenceCode.ADDED_TEXT, _added),
     Knockoff("forbidden_wording", EvidenceCode.FORBIDDEN_WORDING, _forbidden),
     Knockoff("false_claim", EvidenceCode.FALSE_CLAIM, _false_claim),
