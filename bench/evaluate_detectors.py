@@ -79,7 +79,7 @@ from vision.decode import decode_image
 from vision.detectors.qr import QrCodeDetector
 from vision.detectors.recapture import RecaptureDetector
 from vision.detectors.tampering import TamperingDetector
-from vision.normalize import normalize
+from vision.normalize import normalize, rotate_quarter
 from vision.seal_suppress import find_red_seals
 from vision.seal_text import read_seal_texts
 
@@ -663,7 +663,8 @@ def real_section(engine: OcrEngine) -> dict[str, Any]:
         if name.startswith("emblem/"):
             continue  # the renders alone are pasted onto real sheets below
         start = time.perf_counter()
-        marks = [d for d in emblem(image, decoded) if d.extras.get("mark") == "national_emblem"]
+        upright = _upright_work(image, int(entry.get("upright_turn", 0)))
+        marks = [d for d in emblem(upright, decoded) if d.extras.get("mark") == "national_emblem"]
         times["emblem"].append((time.perf_counter() - start) * 1000.0)
         _score_emblem(emblems, name, entry, bool(marks))
         if len(times["ocr"]) < 6 and _truth_set(name) == "real":
@@ -674,6 +675,31 @@ def real_section(engine: OcrEngine) -> dict[str, Any]:
         "emblem": {**emblems, "pasted_on_real_certificates": _pasted_emblems(emblem)},
         "ms": {name: _summary(values) for name, values in times.items() if values},
     }
+
+
+def _upright_work(image: NormalizedImage, upright_turn: int) -> NormalizedImage:
+    """The work image turned the right way up, as the pipeline has it when the detectors run.
+
+    Before OCR, :func:`vision.normalize.normalize` guesses the page's turn from
+    its layout and is wrong on some real pages (the pipeline turns them after
+    OCR's angle classifier); the emblem is matched upright (turns up to 8
+    degrees), so it is measured on the page as the detectors get it. The
+    upload is upright unless the truth gives ``upright_turn``, the clockwise
+    quarter turn that makes it so.
+    """
+    turn = (upright_turn - image.rotation) % 360
+    if turn == 0:
+        return image
+    w, h = image.width, image.height
+    # Work point of the turned page -> work point before the turn (rotate_quarter turns clockwise).
+    back = {
+        90: np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, h], [0.0, 0.0, 1.0]]),
+        180: np.array([[-1.0, 0.0, w], [0.0, -1.0, h], [0.0, 0.0, 1.0]]),
+        270: np.array([[0.0, -1.0, w], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]),
+    }[turn]
+    pixels = np.ascontiguousarray(rotate_quarter(image.pixels, turn))
+    return dataclasses.replace(image, pixels=pixels, to_upload=image.to_upload @ back,
+                               rotation=(image.rotation + turn) % 360)
 
 
 def _truth_set(name: str) -> str:
