@@ -32,6 +32,7 @@ from certcheck.privacy import mask_id_numbers
 from certcheck.types import Evidence, EvidenceCode, FieldValue, Quad, Severity, quad_to_bbox
 from rules.context import RuleContext
 from rules.evidence import make_evidence
+from templates_registry.matching import is_fixed_design
 
 __all__ = ["MIN_FIELD_CONTRAST", "field_contrast", "recapture_rule", "tampering_rule"]
 
@@ -134,6 +135,8 @@ def _against_sample(ctx: RuleContext, measured: Mapping[str, float], sample: Map
     (:mod:`vision.detectors.tampering`) misses a retyped value on a blurred photo, where the value
     stands out from the other values without standing out from every line of the page.
     """
+    if ctx.matched is None or not is_fixed_design(ctx.matched.template):
+        return []  # a registered organisation's own sample only: the built-ins are reference styles
     evidence = []
     for key, sharpness in measured.items():
         contrast = field_contrast(key, measured, sample) if key in sample else None
