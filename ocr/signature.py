@@ -108,9 +108,10 @@ def _month_or_date(text: str) -> str | None:
     return f"{month[0]:04d}-{month[1]:02d}" if month else None
 
 
-def _date_row(rows: Sequence[Row], page_height: int) -> tuple[Row, Row, str] | None:
+def _date_row(rows: Sequence[Row], page_height: int, labels: Sequence[str]) -> tuple[Row, Row, str] | None:
     """The lowest short row in the signature area that holds a date (or a month) and nothing like a range.
 
+    A date after its label (发证日期2021年03月25日) is the labelled reader's, not the signature's.
     Returns the row, the part of it that holds the date (the row itself, or its box beside a label), the date.
     """
     for row in reversed(rows):
@@ -123,6 +124,8 @@ def _date_row(rows: Sequence[Row], page_height: int) -> tuple[Row, Row, str] | N
             text = candidate.text
             if len(text) > MAX_DATE_ROW_CHARS or "至" in text or any(mark in text for mark in _PUNCTUATION):
                 continue  # a range (聘期…至…), a label, or a sentence (…一九九四年八月二十七日生，)
+            if any(text.startswith(label) for label in labels):
+                continue
             found = _month_or_date(text)
             if found is not None:
                 return row, candidate, found
@@ -267,7 +270,7 @@ def read_signature_block(
     holder = _salutation(rows, salutations)
     if holder is not None:
         found["holder_name"] = holder
-    dated = _date_row(rows, page_height)
+    dated = _date_row(rows, page_height, labels)
     if dated is not None:
         _, printed, iso = dated
         found["issue_date"] = _field("issue_date", iso, printed.lines)
