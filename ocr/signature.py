@@ -15,7 +15,7 @@ words too (``rules/data/field_vocabulary.yaml``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from certcheck.types import FieldValue, OcrLine, OcrResult
 from ocr.dates import parse_printed_date, parse_printed_month
@@ -98,6 +98,24 @@ def _lone_serial(rows: Sequence[Row], page_height: int) -> FieldValue | None:
             if match and not looks_like_id_number(match.group(1)):
                 return _field("serial_number", match.group(1), lines)
     return None
+
+
+def _sentence_fields(rows: Sequence[Row], patterns: Mapping[str, Sequence[str]]) -> dict[str, FieldValue]:
+    """Fields printed inside a sentence (参加{value}专项职业能力考核), the sentence running over several rows."""
+    text = "".join(row.text for row in rows)
+    owner = [index for index, row in enumerate(rows) for _ in row.text]
+    found: dict[str, FieldValue] = {}
+    for key, printed in patterns.items():
+        for pattern in printed:
+            head, _, tail = compact(pattern).partition("{value}")
+            match = re.search(re.escape(head) + r"(.{2,30}?)" + re.escape(tail), text)
+            if match is None or any(mark in match.group(1) for mark in _PUNCTUATION):
+                continue
+            touched = sorted(set(owner[match.start(1):match.end(1)]))
+            lines = [line for index in touched for line in rows[index].lines]
+            found[key] = _field(key, match.group(1), lines)
+            break
+    return found
 
 
 def _month_or_date(text: str) -> str | None:
@@ -244,7 +262,8 @@ def read_signature_block(
     vocabulary: FieldVocabulary | None = None,
     labels: Sequence[str] | None = None,
 ) -> dict[str, FieldValue]:
-    """Holder (from the salutation), issuer and issue date (from the signature block), a serial printed alone.
+    """Holder (from the salutation), issuer and issue date (from the signature block), a serial printed alone,
+    and the fields the vocabulary says are printed inside a sentence (the occupation of a 专项职业能力 record).
 
     ``labels``: the printed field labels a name row never holds (the built-in
     ones of ``rules/data/field_labels.yaml`` and the vocabulary's by default).
@@ -280,4 +299,5 @@ def read_signature_block(
     serial = _lone_serial(rows, page_height)
     if serial is not None:
         found["serial_number"] = serial
+    found.update(_sentence_fields(rows, vocabulary.sentence_fields))
     return {key: turned_back(value, back) for key, value in found.items()}

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from certcheck.errors import RegistryError
 from templates_registry.loader import safe_load_yaml
@@ -36,6 +36,17 @@ class FieldVocabulary(BaseModel):
     signature_words: tuple[str, ...] = ()
     #: Words a printed title holds; a row with one is preferred as the title.
     title_words: tuple[str, ...] = ()
+    #: Fields printed inside a sentence: ``key -> patterns`` where ``{value}`` marks the field's words.
+    sentence_fields: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    @field_validator("sentence_fields")
+    @classmethod
+    def _one_value_each(cls, patterns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for key, found in patterns.items():
+            for pattern in found:
+                if pattern.count("{value}") != 1 or len(pattern.replace("{value}", "")) < 2:
+                    raise ValueError(f"{key}: a sentence pattern holds {{value}} once and words around it: {pattern!r}")
+        return patterns
 
 
 class FieldLabels(BaseModel):

@@ -64,3 +64,9 @@ def test_a_serial_printed_alone_near_the_top() -> None:
     assert _read(line("荣誉证书", 300, 80, h=80), line("MZYSH20210213", 800, 100))["serial_number"] == "MZYSH20210213"
     # An ID-number shaped token is never a serial.
     assert "serial_number" not in _read(line("110105194912310021", 800, 100))
+
+
+def test_an_occupation_printed_inside_the_record_sentence() -> None:
+    found = _read(line("2020年12月05日参加某某", 600, 300), line("图形处理专项职业能力考", 600, 340),
+                  line("核，成绩69.0，具备合格的操作能力。", 600, 380))
+    assert found["occupation"] == "某某图形处理"

@@ -28,3 +28,11 @@ def test_bad_vocabulary_is_a_registry_error(tmp_path: Path, text: str) -> None:
 def test_missing_vocabulary_is_a_registry_error(tmp_path: Path) -> None:
     with pytest.raises(RegistryError):
         load_vocabulary(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize("pattern", ["参加专项职业能力考核", "{value}{value}考核", "{value}"])
+def test_a_sentence_pattern_holds_one_value_and_words(tmp_path: Path, pattern: str) -> None:
+    path = tmp_path / "field_vocabulary.yaml"
+    path.write_text(f"sentence_fields: {{occupation: ['{pattern}']}}\n", encoding="utf-8")
+    with pytest.raises(RegistryError):
+        load_vocabulary(path)
