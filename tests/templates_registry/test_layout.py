@@ -95,3 +95,25 @@ def test_locate_labels_skips_lines_by_content_across_readings() -> None:
     results = [locate_labels(ocr, template.spec.fields, skip=again.lines) for _ in range(3)]
     assert all(r == results[0] for r in results)
     assert results[0]["level"].box[1] == pytest.approx(300.0)
+
+
+@pytest.mark.ocr
+def test_layout_learning_a_new_design_records_its_prints_and_no_badge(checker: Checker) -> None:
+    """A registered organisation's design: ``fixed``, each value's print measured, no emblem-like badge."""
+    import random
+
+    import yaml
+
+    from samples.generator.designs.new import new_design
+    from samples.generator.designs.new._kit import draft_content, print_sheet, template_yaml
+    from samples.generator.render import render_layout
+    from templates_registry.models import TemplateSpec
+
+    design = new_design("green_special")
+    rng = random.Random(1)
+    sheet = render_layout(print_sheet(design, draft_content(design, rng), rng))
+    spec = TemplateSpec.model_validate(yaml.safe_load(template_yaml(design)))
+    layout = learn_layout(spec, sheet.pixels, checker.engine)
+    assert layout.arrangement == "fixed" and layout.badges == ()
+    assert len({p.key for p in layout.prints}) >= len(spec.fields) - 1
+    assert all(0.5 < p.sharpness < 2.0 for p in layout.prints)
