@@ -44,7 +44,9 @@ def draft(rng: random.Random) -> CertificateContent:
     issuer = rng.choice(ORGANISATIONS)
     issue_date = pick_issue_date(rng, dt.date(2020, 6, 1))
     holder = make_holder(rng, issue_date)
-    number = f"{issue_date.year % 100:02d}{rng.randrange(1, 10**4):04d}{rng.randrange(1, 4)}{rng.randrange(1, 10**9):09d}"
+    # A made-up number (no published format): year, organisation, level, sequence.
+    number = (f"{issue_date.year % 100:02d}{rng.randrange(1, 10**4):04d}{rng.randrange(1, 4)}"
+              f"{rng.randrange(1, 10**9):09d}")
     fields = (
         PrintedField("holder_name", "姓名", "Name", holder.name),
         PrintedField("sex", "性别", "Gender", "男" if holder.is_male else "女"),

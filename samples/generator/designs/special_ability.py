@@ -14,10 +14,10 @@ positions and printed labels only, see :data:`LEFT_ROWS`): on the left page the
 photo, then 姓名, 性别, 发证日期, 证书编号 and 身份证号 over their lines; on the
 right page the heading 专项职业能力考核记录 over a dotted box holding the
 record sentence (date, 考核项目, score) and the caption 职业技能鉴定(指导)中心(印)
-under the centre's seal. The samples label the 项目 in the record ("考核项目：") and print
-"发证机构：" and the centre's name in the record box above the seal, since their rules read these
-fields from labelled print (the real spread names the 项目 inside the sentence and the centre on its
-seal only).
+under the centre's seal. The samples label the 项目 in the record ("项目名称：", a label the
+field reader knows) and print "发证机构：" and the centre's name in the record box above the seal,
+since their rules read these fields from labelled print (the real spread names the 项目 inside the
+sentence and the centre on its seal only).
 """
 
 from __future__ import annotations
@@ -111,7 +111,8 @@ def _record(content: CertificateContent, style: SpreadStyle) -> list[Item]:
     exam, project, score = content.field("exam_date"), content.field("occupation"), content.field("score")
     parts: list[tuple[str, str | None]] = [
         ((exam.value if exam else "") + "参加", exam.key if exam else None),
-        # Labelled in the samples so the field reader finds it (the real sentence names the 项目 unlabelled).
+        # Labelled in the samples so the field reader finds it (the real sentence names the 项目 unlabelled);
+        # drawn below as label and value.
         ("", _PROJECT),
         (f"专项职业能力考核，成绩{score.value if score else ''}，", score.key if score else None),
         ("具备合格的操作能力。", None),
@@ -119,7 +120,7 @@ def _record(content: CertificateContent, style: SpreadStyle) -> list[Item]:
     items: list[Item] = [Text(text, (x * _W, (baseline + i * pitch) * _H), style.value_role, size, style.value_ink,
                               key=key) for i, (text, key) in enumerate(parts) if text and key != _PROJECT]
     if project is not None:
-        label = "考核项目："
+        label = "项目名称："
         y = (baseline + pitch) * _H
         items.append(Text(label, (x * _W, y), style.value_role, size, style.value_ink))
         items.append(Text(project.value, (x * _W + text_width(label, style.value_role, size), y), style.value_role,
