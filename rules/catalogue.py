@@ -196,6 +196,8 @@ class BurdenPolicy(_Strict):
     not_judged_on_other: tuple[str, ...]
     #: The document types (rules/data/document_types.yaml) those exemptions apply to.
     other_types: tuple[str, ...]
+    #: Words of a school's or a hospital's name: a body named after one (…学院…委员会) is its unit.
+    institution_words: tuple[str, ...]
     #: Row words that make an authority's name a pointer to an official lookup, not a claim to be it.
     lookup_words: tuple[str, ...]
     #: What the summary says for a finding that cannot be confirmed either way.

@@ -136,3 +136,17 @@ def test_only_stand_alone_codes_stay_high() -> None:
                                    _finding(EvidenceCode.FALSE_CLAIM, box)])
     assert [(e.code, e.severity) for e in weighed] == [
         (EvidenceCode.FOREIGN_MARK, Severity.MEDIUM), (EvidenceCode.FALSE_CLAIM, Severity.HIGH)]
+
+
+def test_an_invented_national_body_issuing_a_skill_certificate_is_impersonation() -> None:
+    from rules.registry import invented_body_on_skill_certificates
+
+    invented = _context([("培训证书", 80), ("国家职业技能评价管理委员会", 800)], CertificateKind.TRAINING,
+                        issuer="国家职业技能评价管理委员会")
+    assert [e.code for e in invented_body_on_skill_certificates(invented)] == [EvidenceCode.IMPERSONATED_AUTHORITY]
+    society = _context([("获奖证书", 80), ("荣获全国大学生数学建模竞赛二等奖", 300), ("中国工业与应用数学学会", 800)],
+                       CertificateKind.OTHER, issuer="中国工业与应用数学学会")
+    assert invented_body_on_skill_certificates(society) == []  # an award's co-issuing society is not judged
+    college = _context([("结业证书", 80), ("国家卓越工程师学院总支部委员会", 800)], CertificateKind.TRAINING,
+                       issuer="国家卓越工程师学院总支部委员会")
+    assert invented_body_on_skill_certificates(college) == []  # a school's own unit
