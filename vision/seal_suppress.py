@@ -54,7 +54,7 @@ pixels (a seal ring stays 2-4 px wide there; the search costs a quarter):
 
 Real images (``python -m bench.evaluate_detectors --sections real`` against
 the hand-marked ``bench/detector_truth.yaml``): on the 48 real documents 37
-of 45 stamps found (25 before the circle passes; 33 with the first one), no
+of 45 stamps found (23 before the circle passes, 33 with the first one), no
 false seal; on the 12 reference scans 10 of 11 (the person's square name seal
 with its heavy border is missed) and one false seal, on the red one-ink
 emblem render filling its image. Missed: pale violet or near-gray ink, a
