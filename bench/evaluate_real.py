@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 import yaml
 from PIL import Image, ImageDraw, ImageFont, ImageOps

@@ -59,7 +59,7 @@ from templates_registry.matching import TemplateCandidate, rank_templates
 from vision.annotate import AnnotationItem, annotate
 from vision.decode import decode_image
 from vision.detectors import build_all_detectors
-from vision.normalize import normalize
+from vision.normalize import MAX_UPLOAD_ASPECT, normalize
 from vision.seal_suppress import find_red_seals, suppress_red_seals
 from vision.seal_text import read_seal_texts
 
@@ -202,14 +202,17 @@ class Checker:
             normalized = normalize(decoded, long_side=settings.work_long_side)
         # 3. red seals found, their text read, their ink lifted so the text stamped over stays readable
         with _stage("seals", timings):
-            seals = find_red_seals(normalized.pixels)
+            height, width = decoded.pixels.shape[:2]
+            # An upload beyond the judged aspect is a sliver of a page: only its quality is reported.
+            sliver = max(height, width) > MAX_UPLOAD_ASPECT * max(1, min(height, width))
+            seals = [] if sliver else find_red_seals(normalized.pixels)
             if seals:
                 # Read each seal's curved text before its ink is lifted: it names the issuer.
                 seals = read_seal_texts(normalized.pixels, seals, self.engine)
             ocr_pixels = suppress_red_seals(normalized.pixels, seals) if seals else normalized.pixels
         # 4. OCR in work space; an upside-down page is turned without a second pass
         with _stage("ocr", timings):
-            if max(decoded.pixels.shape[:2]) < MIN_READABLE_LONG_SIDE:
+            if sliver or max(decoded.pixels.shape[:2]) < MIN_READABLE_LONG_SIDE:
                 read = OcrRead(OcrResult(lines=()), upside_down_share=0.0)
             else:
                 read = self.engine.read(ocr_pixels)
@@ -221,6 +224,8 @@ class Checker:
         with _stage("detectors", timings):
             detections = tuple(seals)
             for detector in self.detectors:
+                if sliver and not detector.name.startswith("image_quality"):
+                    continue
                 detections += tuple(detector(normalized, decoded))
         # 6-7. fields, template comparison and rules
         with _stage("rules", timings):
@@ -396,6 +401,8 @@ def _annotate(pixels: np.ndarray, normalized: NormalizedImage, evidence: Sequenc
         for e in evidence
         if e.quad is not None and e.code != EvidenceCode.IMAGE_QUALITY
     ]
-    # Printed ID numbers are unreadable in the annotated image, as in the JSON.
-    redact = [normalized.bbox_to_upload(line.quad) for line in ocr.lines if mask_id_numbers(line.text) != line.text]
+    # Printed ID numbers are unreadable in the annotated image, as in the JSON: judged by row, so a number
+    # that OCR split over two boxes of one line is blacked out whole.
+    redact = [normalized.bbox_to_upload(line.quad)
+              for row in rows_of(ocr.lines) if mask_id_numbers(row.text) != row.text for line in row.lines]
     return annotate(pixels, items, redact)

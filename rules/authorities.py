@@ -50,7 +50,8 @@ _UNIT_SUFFIX = re.compile(
 _SEAL_WORDS = re.compile(r"(?:职业技能鉴定|职业技能等级认定|证书|发票|评价|培训)?(?:专用章|公章|印章)$")
 _NATIONAL_PREFIX = re.compile(r"中国|中华|国家|全国")
 _NOT_NAME = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
-_DATE = re.compile(r"(?:[0-9〇零一二三四五六七八九十○]{2,4}年)?[0-9〇零一二三四五六七八九十○]{1,3}月(?:[0-9〇零一二三四五六七八九十○]{1,3}日)?")
+_NUMERAL = "[0-9〇零一二三四五六七八九十○]"
+_DATE = re.compile(f"(?:{_NUMERAL}{{2,4}}年)?{_NUMERAL}{{1,3}}月(?:{_NUMERAL}{{1,3}}日)?")
 #: The issuing rows of a page are in its lower part (signature block) or stand alone as a name.
 SIGNATURE_TOP = 0.5
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from rapidfuzz import fuzz
+
 from certcheck.types import CertificateKind, Evidence, EvidenceCode, Quad, Severity, quad_to_bbox
 from ocr.layout import rows_of
 from ocr.text import compact
-from rapidfuzz import fuzz
-
 from rules.authorities import MIN_NAME_SIMILARITY, match_state_body
 from rules.context import RuleContext
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from certcheck.types import Evidence
 from rules.catalogue_rules import catalogue_rule
-from rules.context import Rule
+from rules.context import Rule, RuleContext
 from rules.field_validity import field_validity_rule
 from rules.forensics import recapture_rule, tampering_rule
 from rules.issuer_rules import issuer_rule
@@ -18,7 +18,6 @@ from rules.marks import emblem_rule, watermark_rule
 from rules.qr_rules import qr_rule
 from rules.seal_rules import foreign_seal_rule, missing_seal_rule
 from rules.serial import serial_format_rule, serial_semantics_rule
-from rules.context import RuleContext
 from rules.template_rules import invented_body_rule, layout_added_text_rule
 from rules.wording import wording_rule
 

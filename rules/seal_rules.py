@@ -172,8 +172,8 @@ def missing_seal_rule(ctx: RuleContext) -> list[Evidence]:
 
 def _readable_text(seal: Detection) -> str | None:
     text = seal.extras.get("text")
-    if not isinstance(text, str):
-        return None
+    if not isinstance(text, str) or seal.extras.get("text_trusted") is False:
+        return None  # the seal reader says its reading is not trustworthy: it names nobody
     if float(seal.extras.get("text_confidence", 0.0)) < MIN_SEAL_TEXT_CONFIDENCE:
         return None
     if len(_organisation(text)) < MIN_SEAL_TEXT_LENGTH:

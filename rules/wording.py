@@ -41,7 +41,7 @@ from rapidfuzz.distance import Levenshtein
 
 from certcheck.errors import RegistryError
 from certcheck.privacy import mask_id_numbers
-from certcheck.types import Category, Evidence, EvidenceCode, IssuerStatus, OcrLine, Quad, Severity
+from certcheck.types import Category, Evidence, EvidenceCode, IssuerStatus, Quad, Severity
 from ocr.layout import Row, rows_of
 from ocr.text import compact, to_simplified
 from rules.catalogue import RuleData
@@ -49,6 +49,7 @@ from rules.context import RuleContext
 from rules.evidence import make_evidence
 from templates_registry.issuers import MIN_ISSUER_SIMILARITY, issuer_key
 from templates_registry.loader import safe_load_yaml
+from vision.text_geometry import span_sub_quad
 
 __all__ = [
     "FUZZY_THRESHOLD",
@@ -384,22 +385,12 @@ def _longest_per_code(hits: Sequence[WordingHit]) -> list[WordingHit]:
 # --- certificates ---------------------------------------------------------------------------------
 
 
-def _sub_quad(line: OcrLine, start: float, end: float) -> Quad:
-    """The part of ``line``'s quad between fractions ``start`` and ``end`` of its width."""
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = line.quad
-    def along(a: tuple[float, float], b: tuple[float, float], t: float) -> tuple[float, float]:
-        return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
-    top_l, top_r = along((x0, y0), (x1, y1), start), along((x0, y0), (x1, y1), end)
-    bottom_r, bottom_l = along((x3, y3), (x2, y2), end), along((x3, y3), (x2, y2), start)
-    return (top_l, top_r, bottom_r, bottom_l)
-
-
 def span_quad(row: Row, start: int, end: int) -> Quad:
     """Work-space quad around characters ``[start, end)`` of ``row.text``.
 
     Each box the span touches contributes the share of its width that its
-    characters take (text of one box is set at an even pitch), and the result
-    is the axis-aligned box around those parts.
+    characters take, weighted by character width (``vision.text_geometry``),
+    and the result is the axis-aligned box around those parts.
 
     >>> from ocr.layout import group_rows
     >>> row = group_rows([OcrLine("中国技能联盟", ((0, 0), (60, 0), (60, 10), (0, 10)), 0.9)])[0]
@@ -412,7 +403,9 @@ def span_quad(row: Row, start: int, end: int) -> Quad:
         length = sum(1 for owner in row.owner if owner == index)
         local_start = max(start, line_start) - line_start
         local_end = min(end, line_start + length) - line_start
-        parts.append(_sub_quad(row.lines[index], local_start / length, local_end / length))
+        # Characters take their own widths (a Latin letter or a digit is half a Han character).
+        parts.append(span_sub_quad(row.lines[index].quad, row.text[line_start:line_start + length],
+                                   local_start, local_end))
     xs = [p[0] for quad in parts for p in quad]
     ys = [p[1] for quad in parts for p in quad]
     x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
@@ -632,8 +625,8 @@ def _seal_evidence(ctx: RuleContext, rules: WordingRules) -> list[Evidence]:
     evidence: list[Evidence] = []
     for seal in ctx.detections_of("seal"):
         text = seal.extras.get("text")
-        if not isinstance(text, str) or not text.strip():
-            continue
+        if not isinstance(text, str) or not text.strip() or seal.extras.get("text_trusted") is False:
+            continue  # a reading the seal reader does not trust names nobody
         for hit in find_wording(text, rules, Scope.CERTIFICATE):
             if hit.entry.code != EvidenceCode.IMPERSONATED_AUTHORITY:
                 continue

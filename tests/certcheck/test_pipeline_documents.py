@@ -47,8 +47,8 @@ def test_a_photo_of_a_plain_sentence_is_not_a_certificate(checker: object) -> No
 
 def test_a_business_licence_is_not_judged_for_the_state_names_it_prints(checker: object) -> None:
     page = _render(["营业执照", "统一社会信用代码 91610000000000000X", "名称 西安某某科技有限公司",
-                    "法定代表人 王某", "注册资本 壹佰万元整", "成立日期 2019年03月02日", "登记机关 西安市市场监督管理局",
-                    "国家企业信用信息公示系统网址"], px=40)
+                    "法定代表人 王某", "注册资本 壹佰万元整", "成立日期 2019年03月02日",
+                    "登记机关 西安市市场监督管理局", "国家企业信用信息公示系统网址"], px=40)
     report = report_to_dict(checker.check_bytes(page, "licence.png"))  # type: ignore[attr-defined]
     assert report["risk_level"] == "unknown", report["evidence"]
     assert [e["text"] for e in report["evidence"] if e["code"] == "NOT_A_CERTIFICATE"] == ["营业执照"]

@@ -44,8 +44,8 @@ def test_state_bodies_are_known_with_what_they_issue(name: str, issues: str) -> 
 
 @pytest.mark.parametrize(
     "name",
-    ["国家职业技能鉴定管理中心", "中国职业技能人才评价中心", "中国人力资源和社会保障部认证中心", "深圳市鹏城职业技能评价有限公司",
-     "全国职业教育发展联盟", "某某职业培训学校", "教务部"],
+    ["国家职业技能鉴定管理中心", "中国职业技能人才评价中心", "中国人力资源和社会保障部认证中心",
+     "深圳市鹏城职业技能评价有限公司", "全国职业教育发展联盟", "某某职业培训学校", "教务部"],
 )
 def test_invented_bodies_and_organisations_are_not_state_bodies(name: str) -> None:
     assert match_state_body(name, BODIES) is None

@@ -65,7 +65,8 @@ def _weighed(ctx: RuleContext) -> list[tuple[str, str]]:
 
 
 def test_a_national_competitions_award_is_not_judged_for_its_name() -> None:
-    ctx = _context([("获奖证书", 80), ("在全国大学生数学建模竞赛中荣获一等奖", 300), ("某某大学", 800)], CertificateKind.OTHER)
+    rows = [("获奖证书", 80), ("在全国大学生数学建模竞赛中荣获一等奖", 300), ("某某大学", 800)]
+    ctx = _context(rows, CertificateKind.OTHER)
     assert [e.code for e in wording_rule(ctx)] == [EvidenceCode.FORBIDDEN_WORDING]  # the rule sees the word
     assert _weighed(ctx) == []
 
@@ -101,8 +102,8 @@ def test_a_state_centres_special_ability_certificate_prints_its_own_kind() -> No
 
 
 def test_an_invented_national_body_is_not_excused_on_a_state_document() -> None:
-    ctx = _context([("专项职业能力证书", 80), ("国家职业技能鉴定管理中心监制", 300), ("莆田市职业技能鉴定指导中心", 800)],
-                   CertificateKind.SPECIAL_ABILITY, seals=["莆田市职业技能鉴定指导中心"])
+    rows = [("专项职业能力证书", 80), ("国家职业技能鉴定管理中心监制", 300), ("莆田市职业技能鉴定指导中心", 800)]
+    ctx = _context(rows, CertificateKind.SPECIAL_ABILITY, seals=["莆田市职业技能鉴定指导中心"])
     assert ("IMPERSONATED_AUTHORITY", "high") in _weighed(ctx)
 
 
