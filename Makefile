@@ -1,7 +1,8 @@
 # The two commands of the README:
 #   make demo   set up, then check the bundled sample photos (the main job)
 #   make test   set up, then run every test
-.PHONY: setup demo serve test eval eval-marks eval-real eval-designs bench load eval-text batch-demo postgres image-test
+.PHONY: setup demo serve test eval eval-marks eval-real eval-designs eval-fields eval-detectors-real bench load eval-text \
+	hostile hostile-load batch-demo postgres image-test
 
 setup:
 	@bash scripts/setup.sh
@@ -37,6 +38,21 @@ eval-real: setup
 # Designs the built-ins are not drawn from, each registered from one sample through the CLI.
 eval-designs: setup
 	.venv/bin/python -m bench.evaluate_designs
+
+# Fields on real layouts against the hand-marked bench/fields_truth.yaml (real images read in place).
+eval-fields: setup
+	.venv/bin/python -m bench.evaluate_fields
+
+# Seals, seal text and the emblem on the real images against bench/detector_truth.yaml.
+eval-detectors-real: setup
+	.venv/bin/python -m bench.evaluate_detectors --sections real
+
+# The hostile-input corpus through the pipeline (answers, peak RSS per case), and 50 simultaneous uploads of it.
+hostile: setup
+	.venv/bin/python -m bench.hostile
+
+hostile-load: setup
+	.venv/bin/python -m bench.hostile --concurrent 50 --queue-size 8
 
 bench: setup
 	.venv/bin/python -m bench.benchmark --count 12 --seed 11
