@@ -98,11 +98,22 @@ def test_name_in_code_differs_from_printed_and_id_numbers_are_masked() -> None:
     assert "440524188001010014" not in (evidence.text or "") and "4405**********0014" in (evidence.text or "")
 
 
-def test_required_code_missing_is_template_mismatch() -> None:
-    (evidence,) = qr_rule(_context())
+def _page(sharpness: float) -> Detection:
+    return Detection("tampering.v1", "text_sharpness", None, 1.0, {"page_sharpness": sharpness, "lines": ()})
+
+
+def test_required_code_missing_on_a_sharp_photo_is_template_mismatch_medium() -> None:
+    (evidence,) = qr_rule(_context(_page(0.9)))
     assert evidence.code == EvidenceCode.TEMPLATE_MISMATCH and evidence.quad is None
     assert evidence.severity == Severity.MEDIUM  # the registered sample prints one; this sheet has none
     assert qr_rule(_context(template=False)) == []
+
+
+def test_required_code_missing_on_a_soft_photo_is_low_please_check() -> None:
+    for detections in ((_page(0.5),), ()):
+        (evidence,) = qr_rule(_context(*detections))
+        assert evidence.code == EvidenceCode.TEMPLATE_MISMATCH and evidence.severity == Severity.LOW
+        assert "请人工核对" in evidence.message
 
 
 def test_required_code_printed_but_undecodable_is_low_please_check() -> None:
