@@ -19,6 +19,8 @@ Decisions, with the reason:
   misleading pattern); ``EMBLEM`` is then reported once, at the clearest tile.
 * A round mark the matched template's registered sample prints at the same place (a school's or
   company's badge, learnt at registration in ``layout.json``) is the design's own, not an emblem.
+* A national emblem as large as a background (:data:`LARGE_EMBLEM_SHARE` of the sheet's short
+  side) is ``WATERMARK`` as well as ``EMBLEM``: a faint emblem behind the fields is a misleading pattern.
 * A watermark is evidence when what it says holds a restricted word, or when it is the emblem,
   unless the matched template prints that watermark itself, or the text is the issuer's own registered
   name (an employer called 中国…集团 may print its name as a background).
@@ -252,7 +254,35 @@ def watermark_rule(ctx: RuleContext, marks: MarksData | None = None) -> list[Evi
                 f"The watermark reads '{'/'.join(words)}', restricted wording that misleads",
                 text=text, quad=detection.quad, confidence=detection.score, basis=marks.watermark_words.basis,
             ))
+    if not any(d.extras.get("emblem") for d in ctx.detections_of("watermark")):
+        evidence += _large_emblems(ctx, marks, printed_by_template)
     return evidence
+
+
+#: An emblem at least this share of the sheet's short side is a background layer (a faint emblem behind
+#: the fields, issue 12), not a mark printed beside the title (knock-offs print those at 8-15 %).
+LARGE_EMBLEM_SHARE = 0.3
+
+
+def _large_emblems(ctx: RuleContext, marks: MarksData, printed_by_template: Sequence[str]) -> list[Evidence]:
+    """``WATERMARK`` for a national emblem printed as large as a background behind the text."""
+    if EMBLEM_MARK_ID in printed_by_template or _template_allows_marks(ctx):
+        return []
+    short = min(ctx.page_size)
+    evidence = []
+    for d in ctx.detections_of("emblem"):
+        if d.extras.get("mark", EMBLEM_MARK_ID) != EMBLEM_MARK_ID or d.quad is None:
+            continue
+        xs, ys = [p[0] for p in d.quad], [p[1] for p in d.quad]
+        if max(max(xs) - min(xs), max(ys) - min(ys)) < LARGE_EMBLEM_SHARE * short:
+            continue
+        evidence.append(make_evidence(
+            ctx.data, EvidenceCode.WATERMARK,
+            "证书底纹为大幅国徽图案，易使人误认为政府颁发的证书",
+            "A large national emblem lies behind the print as a background, which suggests a government certificate",
+            text="国徽", quad=d.quad, confidence=d.score, basis=marks.watermark_words.basis,
+        ))
+    return evidence[:1]
 
 
 def _is_printed_by_template(text: str, printed: Sequence[str]) -> bool:

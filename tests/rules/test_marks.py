@@ -180,3 +180,12 @@ def test_emblem_rule_the_samples_own_badge_at_its_place_is_not_the_emblem() -> N
     assert emblem_rule(_with_badge((0.44, 0.05, 0.54, 0.2))) == []
     (evidence,) = emblem_rule(_with_badge((0.05, 0.7, 0.15, 0.85)))  # the sample's badge is elsewhere
     assert evidence.code == EvidenceCode.EMBLEM
+
+
+def test_watermark_rule_a_background_sized_emblem_is_a_watermark() -> None:
+    big = ((300.0, 200.0), (900.0, 200.0), (900.0, 800.0), (300.0, 800.0))  # 600 px of a 1131 px short side
+    large = Detection("emblem.v1", "emblem", big, 0.8, {"mark": "national_emblem", "print": "red"})
+    (evidence,) = watermark_rule(_context(large))
+    assert evidence.code == EvidenceCode.WATERMARK and evidence.quad == big
+    assert watermark_rule(_context(_emblem())) == []  # a header-sized emblem is EMBLEM only
+    assert watermark_rule(_context(large, template=_with_emblem_rule("allowed"))) == []
