@@ -393,6 +393,7 @@ def span_quad(row: Row, start: int, end: int) -> Quad:
     and the result is the axis-aligned box around those parts.
 
     >>> from ocr.layout import group_rows
+    >>> from certcheck.types import OcrLine
     >>> row = group_rows([OcrLine("中国技能联盟", ((0, 0), (60, 0), (60, 10), (0, 10)), 0.9)])[0]
     >>> span_quad(row, 2, 6)
     ((20.0, 0.0), (60.0, 0.0), (60.0, 10.0), (20.0, 10.0))
