@@ -40,6 +40,7 @@ from functools import lru_cache
 from certcheck.types import FieldValue, OcrLine, OcrResult, Quad
 from ocr.dates import parse_printed_date, parse_printed_month
 from ocr.layout import Row, rows_of, union_quad
+from vision.text_geometry import span_sub_quad
 from ocr.text import compact, fix_digit_confusions
 from ocr.vocabulary import FieldVocabulary, default_labels, default_vocabulary
 
@@ -539,9 +540,22 @@ def _value_in_row(occurrence: _Occurrence, row: Row, next_start: int, words: _Wo
     return FieldValue(
         key=occurrence.key,
         value=value,
-        quad=union_quad(lines),
+        quad=_span_box(row, occurrence.end, next_start),
         confidence=min(line.confidence for line in lines),
     )
+
+
+def _span_box(row: Row, start: int, end: int) -> Quad:
+    """The box of characters ``[start, end)`` of a row: a value printed in its label's own box gets its part only."""
+    parts = []
+    for index in sorted(set(row.owner[start:end])):
+        line_start = row.box_start(index)
+        length = sum(1 for owner in row.owner if owner == index)
+        local = max(start, line_start) - line_start, min(end, line_start + length) - line_start
+        parts.append(span_sub_quad(row.lines[index].quad, row.text[line_start:line_start + length], *local))
+    xs = [p[0] for quad in parts for p in quad]
+    ys = [p[1] for quad in parts for p in quad]
+    return ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
 
 
 def _value_from_below(

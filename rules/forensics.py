@@ -122,7 +122,7 @@ def tampering_rule(ctx: RuleContext) -> list[Evidence]:
             + ("和其他填写内容清晰，疑似被涂改后重新输入" if compared else "清晰，可能被涂改，请人工核对"),
             f"The {name_en} ({value}) is far sharper than the rest of the page"
             + (" and the other filled-in values: it may have been edited" if compared else "; please check by eye"),
-            text=value, quad=line.quad, confidence=min(0.8 if compared else 0.5, line.score),
+            text=value, quad=field.quad or line.quad, confidence=min(0.8 if compared else 0.5, line.score),
             severity=Severity.MEDIUM if compared else Severity.LOW,
         ))
     return evidence
