@@ -51,9 +51,6 @@ def check_image_quality(
         )]
     if fields.title is not None and _fields_read(fields) >= MIN_FIELDS_READ:
         return []
-    if _fields_read(fields) >= MIN_FIELDS_READ + 1:
-        # No title row (a booklet's inner spread prints none) but the fields read: it can be judged.
-        return []
     problems = [d for d in detections if d.detector.startswith("image_quality")]
     if fields.title is not None and not problems:
         # A readable page with a title but few labelled fields (an award, a

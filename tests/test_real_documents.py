@@ -2,7 +2,7 @@
 
 The images never enter the project; these tests pin, one real example per class, what a checker must answer:
 a business licence and an invoice are not certificates, a national competition's award and a county education
-bureau's award are low, a genuine 国家职业资格证书 booklet of a 鉴定中心 is not called a knock-off, a scan of plain
+bureau's award are low, a genuine 专项职业能力证书 and a 国家职业资格证书 booklet of a 鉴定中心 are not called knock-offs, a scan of plain
 text is not a certificate. ``make eval-real`` measures every image of the set.
 """
 
@@ -38,8 +38,15 @@ def test_a_document_that_is_not_a_certificate_is_out_of_scope(checker: object, n
     assert [e["text"] for e in report["evidence"] if e["code"] == "NOT_A_CERTIFICATE"] == [what]
 
 
-@pytest.mark.parametrize("name", ["mo-diansai-school.jpg", "jl-ry-haiyan-cup.jpg", "jl-zgzs-jiuhuyuan-l5.jpg"])
+@pytest.mark.parametrize("name", ["mo-diansai-school.jpg", "jl-ry-haiyan-cup.jpg", "jl-zxnl-photoshop.jpg"])
 def test_genuine_awards_and_state_certificates_are_not_knock_offs(checker: object, name: str) -> None:
     report = _check(checker, name)
     flagged = [(e["code"], e["severity"]) for e in report["evidence"] if e["severity"] in ("medium", "high")]
     assert report["risk_level"] == "low", flagged
+
+
+def test_a_title_less_booklet_spread_is_never_called_a_knock_off(checker: object) -> None:
+    # The 国家职业资格证书 booklet's inner spread prints no title; until templates are ranked by labels alone it
+    # may be answered "cannot judge", never medium or high.
+    report = _check(checker, "jl-zgzs-jiuhuyuan-l5.jpg")
+    assert report["risk_level"] in ("low", "unknown"), report["evidence"]

@@ -14,16 +14,7 @@ from dataclasses import dataclass
 
 from certcheck.types import CertificateKind, EvidenceCode
 from samples.generator.content import CertificateContent
-from samples.generator.designs import (
-    ncre,
-    one_plus_x,
-    private,
-    professional,
-    qualification,
-    skill_level,
-    special_ability,
-    unjudgeable,
-)
+from samples.generator.designs import private, professional, qualification, skill_level, special_ability, unjudgeable
 from samples.generator.registry import Registry
 from samples.generator.render import SheetLayout
 
@@ -118,22 +109,6 @@ for _design in (
         "专业技术人员职业资格证书 under the 人社部 专用章 (cert-facts §4), issued 2022-2025",
         professional.draft,
         professional.layout,
-    ),
-    Design(
-        "one_plus_x",
-        CertificateKind.SKILL_LEVEL,
-        "1+X 职业技能等级证书 of a 培训评价组织 (bilingual, QR code to vslc.ncb.edu.cn), drawn from its description",
-        one_plus_x.draft,
-        one_plus_x.layout,
-        mix_weight=0.0,
-    ),
-    Design(
-        "ncre",
-        CertificateKind.OTHER,
-        "NCRE 全国计算机等级考试 certificate of 教育部教育考试院 (an exam certificate: kind other)",
-        ncre.draft,
-        ncre.layout,
-        mix_weight=0.0,
     ),
     Design(
         "blank_sheet",
