@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from certcheck.types import OcrLine, OcrResult
 
 
@@ -22,3 +25,16 @@ def generator_available() -> bool:
     except ImportError:
         return False
     return bool(fonts_available())
+
+
+def rule_data_copy(target: Path, name: str, change: Callable[[dict], None]) -> Path:
+    """A copy of the packaged rule data in ``target`` with one file's parsed YAML changed by ``change``."""
+    import yaml
+
+    source = Path(__file__).resolve().parents[1] / "rules" / "data"
+    for item in source.glob("*.yaml"):
+        (target / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
+    data = yaml.safe_load((target / name).read_text(encoding="utf-8"))
+    change(data)
+    (target / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target

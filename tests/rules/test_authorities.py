@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from certcheck.errors import RegistryError
 from certcheck.types import CertificateFields, CertificateKind, Detection, FieldValue
 from rules.authorities import IssuingName, bodies_ending, find_state_issuer, issuing_names, match_state_body
 from rules.catalogue import default_rule_data, load_rule_data
-from tests.helpers import line, page
+from tests.helpers import line, page, rule_data_copy
 
 BODIES = default_rule_data().state_bodies
 
@@ -90,14 +89,11 @@ def test_an_untrusted_seal_reading_does_not_contradict_the_print() -> None:
 
 
 def test_a_local_body_pattern_without_place_is_refused(tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parents[2] / "rules" / "data"
-    for item in source.glob("*.yaml"):
-        (tmp_path / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
-    data = yaml.safe_load((tmp_path / "state_bodies.yaml").read_text(encoding="utf-8"))
-    data["local_bodies"][0]["pattern"] = "教育局"
-    (tmp_path / "state_bodies.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    def change(data: dict) -> None:
+        data["local_bodies"][0]["pattern"] = "教育局"
+
     with pytest.raises(RegistryError) as caught:
-        load_rule_data(tmp_path)
+        load_rule_data(rule_data_copy(tmp_path, "state_bodies.yaml", change))
     assert "state_bodies.yaml: local_bodies.0.pattern" in caught.value.message_en
 
 

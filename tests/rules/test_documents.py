@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-import yaml
 
 from certcheck.errors import RegistryError
 from certcheck.types import CertificateKind, Detection, FieldValue, OcrLine, OcrResult
 from rules.catalogue import default_rule_data, load_rule_data
 from rules.documents import identify_document
 from rules.kinds import classify_title
+from tests.helpers import rule_data_copy
 
 DATA = default_rule_data()
 PAGE = (1400, 1000)
@@ -103,14 +103,11 @@ def test_a_seal_on_its_own_is_not_a_certificate() -> None:
 
 
 def test_a_bad_document_type_entry_names_its_file_and_key(tmp_path: Path) -> None:
-    source = Path(__file__).resolve().parents[2] / "rules" / "data"
-    for item in source.glob("*.yaml"):
-        (tmp_path / item.name).write_text(item.read_text(encoding="utf-8"), encoding="utf-8")
-    data = yaml.safe_load((tmp_path / "document_types.yaml").read_text(encoding="utf-8"))
-    data["types"][0]["class"] = "licence"
-    (tmp_path / "document_types.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    def change(data: dict) -> None:
+        data["types"][0]["class"] = "licence"
+
     with pytest.raises(RegistryError) as caught:
-        load_rule_data(tmp_path)
+        load_rule_data(rule_data_copy(tmp_path, "document_types.yaml", change))
     assert "document_types.yaml: types.0.class" in caught.value.message_en
 
 
