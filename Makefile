@@ -1,17 +1,21 @@
 # The two commands of the README:
 #   make demo   set up, then check the bundled sample photos (the main job)
 #   make test   set up, then run every test
-.PHONY: setup demo serve test eval eval-marks eval-real eval-designs eval-fields eval-detectors-real bench load eval-text \
+.PHONY: setup setup-runtime demo serve test eval eval-marks eval-real eval-designs eval-fields eval-detectors-real bench load eval-text \
 	hostile hostile-load batch-demo postgres image-test
 
 setup:
 	@bash scripts/setup.sh
 
-demo: setup
+# What checking needs, nothing of the test toolchain (make demo, make serve).
+setup-runtime:
+	@bash scripts/setup.sh runtime
+
+demo: setup-runtime
 	.venv/bin/certcheck check --issuers samples/registry/demo-issuers.csv samples/photos/genuine-skill-level.jpg \
 	  samples/photos/knockoff-serial.jpg samples/photos/knockoff-wording.jpg
 
-serve: setup
+serve: setup-runtime
 	.venv/bin/certcheck serve --host 127.0.0.1 --port 8000
 
 test: setup

@@ -155,7 +155,23 @@ def _weak_signals(evidence: Sequence[Evidence], weak: Sequence[EvidenceCode]) ->
     return out
 
 
+def _alike_fields(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Every filled-in value sharper than the form alike is how certificates are printed (套打), not an edit.
+
+    A field differs from the other fields when it alone stands out; when two or more values are flagged at
+    ``low`` and none above, they are alike: each is information only.
+    """
+    flagged = [e for e in evidence if e.code == EvidenceCode.TAMPERING and e.text and e.severity == Severity.LOW]
+    stronger = [e for e in evidence if e.code == EvidenceCode.TAMPERING and e.severity.rank > Severity.LOW.rank]
+    if len(flagged) < 2 or stronger:
+        return list(evidence)
+    note = "（多个填写栏目同样清晰，多为正常套打，仅供参考）"
+    note_en = " (several filled-in values look alike: usually normal overprinting)"
+    return [replace(e, severity=Severity.INFO, message=e.message + note, message_en=e.message_en + note_en)
+            if e in flagged else e for e in evidence]
+
+
 def weigh_evidence(ctx: RuleContext, evidence: Sequence[Evidence]) -> list[Evidence]:
     """The findings as they stand on this document (some dropped, some lowered; none raised)."""
     weighed = [w for item in evidence if (w := _weigh_one(ctx, item)) is not None]
-    return _weak_signals(weighed, ctx.data.burden.weak)
+    return _alike_fields(_weak_signals(weighed, ctx.data.burden.weak))

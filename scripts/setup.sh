@@ -18,7 +18,20 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 
+# `setup.sh runtime` (make demo, make serve) installs only what checking needs; the default (make test and the
+# evaluations) adds the test and benchmark tools, the fonts the sample generator renders with and chromium.
+mode=${1:-full}
 stamp=.venv/.certcheck-installed
+runtime_stamp=.venv/.certcheck-installed-runtime
+if [ "$mode" = runtime ]; then
+  if { [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; } && { [ ! -f "$runtime_stamp" ] || [ pyproject.toml -nt "$runtime_stamp" ]; }; then
+    echo "[setup] installing certcheck (runtime only) into .venv" >&2
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e .
+    touch "$runtime_stamp"
+  fi
+  exit 0
+fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "[setup] installing certcheck and test tools into .venv" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip

@@ -151,3 +151,13 @@ def test_an_invented_national_body_issuing_a_skill_certificate_is_impersonation(
     college = _context([("结业证书", 80), ("国家卓越工程师学院总支部委员会", 800)], CertificateKind.TRAINING,
                        issuer="国家卓越工程师学院总支部委员会")
     assert invented_body_on_skill_certificates(college) == []  # a school's own unit
+
+
+def test_filled_in_values_that_all_look_sharper_are_overprinting_not_edits() -> None:
+    ctx = _context([("培训证书", 80)], CertificateKind.TRAINING)
+    boxes = [((100.0, y), (400.0, y), (400.0, y + 40), (100.0, y + 40)) for y in (300.0, 400.0)]
+    alike = [make_evidence(DATA, EvidenceCode.TAMPERING, "m", "m", text=t, quad=b, severity=Severity.LOW)
+             for t, b in zip(("张三", "焊工"), boxes, strict=True)]
+    assert [e.severity for e in weigh_evidence(ctx, alike)] == [Severity.INFO, Severity.INFO]
+    alone = weigh_evidence(ctx, alike[:1])
+    assert [e.severity for e in alone] == [Severity.LOW]
